@@ -1,0 +1,48 @@
+import type { SqlQueryable } from './sql-client.ts';
+
+/**
+ * Committed-readings notifications, from ingest to every gateway replica. Ingest sends them with
+ * pg_notify inside the transaction that stores the readings; PostgreSQL delivers a NOTIFY only
+ * when that transaction commits, so a subscriber never sees a reading that was rolled back.
+ */
+export const READINGS_COMMITTED_CHANNEL = 'bisa_readings_committed';
+
+export interface CommittedReading {
+  datastreamId: number;
+  /** ISO 8601 */
+  time: string;
+  value: number;
+}
+
+// NOTIFY payloads must stay under 8000 bytes; one reading encodes to well under 100.
+const READINGS_PER_NOTIFICATION = 60;
+
+/** Queues notifications for `readings` in the caller's transaction (delivered on commit). */
+export async function notifyReadingsCommitted(
+  tx: SqlQueryable,
+  readings: readonly CommittedReading[],
+): Promise<void> {
+  for (let start = 0; start < readings.length; start += READINGS_PER_NOTIFICATION) {
+    const chunk = readings.slice(start, start + READINGS_PER_NOTIFICATION);
+    await tx.query('SELECT pg_notify($1, $2)', [READINGS_COMMITTED_CHANNEL, JSON.stringify(chunk)]);
+  }
+}
+
+/** Parses a notification payload; returns [] (and never throws) for anything malformed. */
+export function parseReadingsCommitted(payload: string): CommittedReading[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter(
+    (r): r is CommittedReading =>
+      typeof r === 'object' &&
+      r !== null &&
+      Number.isInteger(r.datastreamId) &&
+      typeof r.time === 'string' &&
+      typeof r.value === 'number',
+  );
+}

