@@ -1,0 +1,113 @@
+import type { Database } from '@bisa/db/database.ts';
+import { openEmbeddedDatabase } from '@bisa/db/database.ts';
+import { applyMigrations } from '@bisa/db/migrate.ts';
+import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertDeadLetter } from './dead-letters.ts';
+import { insertReadings, upsertLatestReadings } from './readings.ts';
+import { findThingStreams, markThingRejected, markThingSeen } from './things.ts';
+
+// The same SQL runs on a PostgreSQL server and on the embedded PGlite with TimescaleDB (hub mode).
+const backends: [string, () => Promise<{ database: Database; close(): Promise<void> }>][] = [
+  [
+    'PostgreSQL 15',
+    async () => {
+      const test: TestDatabase = await createTestDatabase();
+      return { database: test.database, close: () => test.drop() };
+    },
+  ],
+  [
+    'PGlite with TimescaleDB',
+    async () => {
+      const database = await openEmbeddedDatabase(undefined);
+      await applyMigrations(database.sql);
+      await seedReferenceData(database);
+      await seedSampleData(database);
+      return { database, close: () => database.close() };
+    },
+  ],
+];
+
+describe.each(backends)('repositories on %s', (_name, open) => {
+  let backend: { database: Database; close(): Promise<void> };
+  beforeAll(async () => {
+    backend = await open();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+
+  it('inserts readings once, returns only new rows and keeps the newest as latest', async () => {
+    const { sql } = backend.database;
+    const river = await findThingStreams(sql, 'masamba-river-01');
+    const level = river?.datastreamIds.get('water_level');
+    expect(level).toBeTypeOf('number');
+    if (level === undefined) return;
+    const t1 = new Date('2026-11-28T02:00:00.123Z');
+    const t2 = new Date('2026-11-28T02:01:00Z');
+    const first = await sql.transaction(async (tx) => {
+      const rows = await insertReadings(tx, [
+        { datastreamId: level, time: t2, value: 2 },
+        { datastreamId: level, time: t1, value: 1 },
+      ]);
+      await upsertLatestReadings(tx, rows);
+      return rows;
+    });
+    expect(first.sort((a, b) => a.time.localeCompare(b.time))).toEqual([
+      { datastreamId: level, time: t1.toISOString(), value: 1 },
+      { datastreamId: level, time: t2.toISOString(), value: 2 },
+    ]);
+    const again = await insertReadings(sql, [
+      { datastreamId: level, time: t1, value: 99 },
+      { datastreamId: level, time: new Date('2026-11-28T01:00:00Z'), value: 0.5 },
+    ]);
+    expect(again).toHaveLength(1);
+    await upsertLatestReadings(sql, again);
+    const { rows } = await sql.query<{ time: Date; value: number }>(
+      'SELECT time, value FROM latest_reading WHERE datastream_id = $1',
+      [level],
+    );
+    expect(rows.map((r) => [new Date(r.time).toISOString(), r.value])).toEqual([[t2.toISOString(), 2]]);
+  });
+
+  it('stores dead letters byte for byte and tracks device status', async () => {
+    const { sql } = backend.database;
+    const payload = new Uint8Array([0, 0xff, 0x7b, 0x0a]);
+    await insertDeadLetter(sql, {
+      topic: 'bisa/v1/masamba-market-aq-01/readings',
+      clientId: 'masamba-market-aq-01',
+      payload,
+      reason: 'invalid_utf8',
+      detail: 'payload is not valid UTF-8 text',
+    });
+    const { rows } = await sql.query<{ payload: Uint8Array; reason: string }>(
+      "SELECT payload, reason FROM dead_letter WHERE client_id = 'masamba-market-aq-01'",
+    );
+    expect(rows.map((r) => [Buffer.from(r.payload).toString('hex'), r.reason])).toEqual([
+      ['00ff7b0a', 'invalid_utf8'],
+    ]);
+    await markThingRejected(sql, 'masamba-market-aq-01', 'invalid_utf8: bad');
+    const status = async () =>
+      (
+        await sql.query<{ last_error: string | null; last_seen_at: Date | null }>(
+          "SELECT last_error, last_seen_at FROM thing WHERE id = 'masamba-market-aq-01'",
+        )
+      ).rows[0];
+    expect(await status()).toMatchObject({
+      last_error: 'invalid_utf8: bad',
+      last_seen_at: expect.anything(),
+    });
+    await markThingSeen(sql, 'masamba-market-aq-01');
+    expect((await status())?.last_error).toBeNull();
+  });
+
+  it('finds a device without datastreams, and no device for an unknown id', async () => {
+    const { sql } = backend.database;
+    await sql.query(
+      "INSERT INTO thing (id, name, programme_id, location_id) VALUES ('bare-01', 'bare', 'public-wifi', 'masamba-park')",
+    );
+    expect(await findThingStreams(sql, 'bare-01')).toEqual({ thingId: 'bare-01', datastreamIds: new Map() });
+    expect(await findThingStreams(sql, 'ghost-01')).toBeUndefined();
+  });
+});
