@@ -1,0 +1,127 @@
+import { once } from 'node:events';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import mqtt, { type MqttClient } from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedBroker } from './broker.ts';
+
+let db: TestDatabase;
+let broker: EmbeddedBroker;
+const clients: MqttClient[] = [];
+
+function connect(username: string | undefined, password: string | undefined, port = broker.ports.mqtt) {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+  });
+}
+
+async function connected(username: string, password: string, port?: number): Promise<MqttClient> {
+  const client = await connect(username, password, port);
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  broker = new EmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    wsPort: 0,
+    sql: db.database.sql,
+    logger: pino({ level: 'silent' }),
+  });
+  await broker.start();
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.endAsync(true);
+  await broker.stop();
+  await db.drop();
+});
+
+describe('embedded broker authentication', () => {
+  it('lets a registered device in with its secret', async () => {
+    const device = await connected('masamba-river-01', 'sample-masamba-river-01');
+    expect(device.connected).toBe(true);
+  });
+
+  it.each([
+    ['a wrong secret', 'masamba-river-01', 'not-the-secret'],
+    ['an unknown device', 'nobody-01', 'sample-nobody-01'],
+    ['no credentials', undefined, undefined],
+    ['a user name that is not a device id', 'Robert); DROP TABLE thing;--', 'x'],
+  ])('refuses %s', async (_case, username, password) => {
+    await expect(connect(username, password)).rejects.toThrow(/Bad username or password|Not authorized/i);
+  });
+
+  it('accepts connections over WebSocket', async () => {
+    const client = await mqtt.connectAsync(`ws://127.0.0.1:${broker.ports.mqttWs}`, {
+      username: 'baliase-river-01',
+      password: 'sample-baliase-river-01',
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    expect(client.connected).toBe(true);
+  });
+});
+
+describe('embedded broker topic isolation', () => {
+  it('delivers a device reading to the service subscriber', async () => {
+    const service = await connected(broker.serviceCredentials.username, broker.serviceCredentials.password);
+    await service.subscribeAsync('bisa/v1/+/readings', { qos: 1 });
+    const device = await connected('masamba-market-aq-01', 'sample-masamba-market-aq-01');
+    const received = once(service, 'message');
+    await device.publishAsync('bisa/v1/masamba-market-aq-01/readings', 'hello', { qos: 1 });
+    const [topic, payload] = (await received) as [string, Buffer];
+    expect(topic).toBe('bisa/v1/masamba-market-aq-01/readings');
+    expect(payload.toString()).toBe('hello');
+  });
+
+  it('refuses a device publishing under another device, and forwards nothing forged', async () => {
+    const service = await connected(broker.serviceCredentials.username, broker.serviceCredentials.password);
+    await service.subscribeAsync('bisa/v1/+/readings', { qos: 1 });
+    const topics: string[] = [];
+    service.on('message', (topic) => topics.push(topic));
+
+    const forger = await connected('masamba-park-wifi-01', 'sample-masamba-park-wifi-01');
+    const closed = once(forger, 'close');
+    forger.publish('bisa/v1/baliase-river-01/readings', 'forged', { qos: 1 });
+    await closed;
+
+    const genuine = await connected('baliase-river-01', 'sample-baliase-river-01');
+    const marker = once(service, 'message');
+    await genuine.publishAsync('bisa/v1/baliase-river-01/readings', 'genuine', { qos: 1 });
+    await marker;
+    expect(topics).toEqual(['bisa/v1/baliase-river-01/readings']);
+  });
+
+  it("refuses a device's subscription to other devices' topics", async () => {
+    const device = await connected('ormas-service-01', 'sample-ormas-service-01');
+    // mqtt.js turns the SUBACK failure code (0x80) into a rejection; the client stays connected.
+    await expect(device.subscribeAsync('bisa/v1/+/readings', { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    expect(device.connected).toBe(true);
+    const own = await device.subscribeAsync('bisa/v1/ormas-service-01/#', { qos: 1 });
+    expect(own.map((g) => g.qos)).toEqual([1]);
+  });
+});
+
+describe('embedded broker ports', () => {
+  it('names the variable to change when a port is taken', async () => {
+    const second = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: broker.ports.mqtt,
+      wsPort: 0,
+      sql: db.database.sql,
+      logger: pino({ level: 'silent' }),
+    });
+    await expect(second.start()).rejects.toThrow(
+      `port ${broker.ports.mqtt} on 127.0.0.1 is already in use: set BISA_MQTT_PORT`,
+    );
+    await second.stop();
+  });
+});

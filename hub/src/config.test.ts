@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, hubHelp, parseHubConfig } from './config.ts';
+
+describe('parseHubConfig', () => {
+  it('uses defaults that avoid the PostgreSQL and Mosquitto ports', () => {
+    const config = parseHubConfig({});
+    expect(config.ports).toEqual({ http: 4800, mqtt: 1884, mqttWs: 8884 });
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.simulator).toEqual({ enabled: true, intervalMs: 5000 });
+    expect(config.dataDir?.endsWith(path.join('.data', 'embedded'))).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = parseHubConfig({
+      BISA_HOST: '0.0.0.0',
+      BISA_HTTP_PORT: '9000',
+      BISA_MQTT_PORT: '9001',
+      BISA_MQTT_WS_PORT: '9002',
+      BISA_DATA_DIR: '/tmp/bisa-data',
+      BISA_SIMULATOR: 'false',
+      BISA_SIMULATOR_INTERVAL_SECONDS: '0.5',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      ports: { http: 9000, mqtt: 9001, mqttWs: 9002 },
+      dataDir: '/tmp/bisa-data',
+      simulator: { enabled: false, intervalMs: 500 },
+      logLevel: 'debug',
+    });
+  });
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      parseHubConfig({ BISA_HTTP_PORT: 'eighty', BISA_MQTT_PORT: '70000', BISA_SIMULATOR: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('BISA_HTTP_PORT="eighty"');
+    expect(message).toContain('BISA_MQTT_PORT="70000"');
+    expect(message).toContain('BISA_SIMULATOR="maybe"');
+  });
+
+  it('refuses two listeners on one port', () => {
+    expect(() => parseHubConfig({ BISA_MQTT_PORT: '4800' })).toThrow(/BISA_MQTT_PORT.*another listener/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseHubConfig({ BISA_HTTP_PORT: '' }).ports.http).toBe(4800);
+  });
+
+  it('documents every variable in --help', () => {
+    const help = hubHelp();
+    for (const name of [
+      'BISA_HOST',
+      'BISA_HTTP_PORT',
+      'BISA_MQTT_PORT',
+      'BISA_MQTT_WS_PORT',
+      'BISA_DATA_DIR',
+      'LOG_LEVEL',
+    ]) {
+      expect(help).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HubConfig } from './config.ts';
+import { Hub } from './hub.ts';
+
+// The whole embedded hub end to end: a device publishes over MQTT to the in-process broker,
+// ingest commits to the in-process TimescaleDB, and the gateway serves and streams it.
+
+let dataDir: string;
+let hub: Hub;
+let device: MqttClient;
+
+function hubConfig(simulatorEnabled: boolean): HubConfig {
+  return {
+    host: '127.0.0.1',
+    ports: { http: 0, mqtt: 0, mqttWs: 0 },
+    dataDir,
+    simulator: { enabled: simulatorEnabled, intervalMs: 200 },
+    logLevel: 'silent',
+  };
+}
+
+async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(hub.addresses.graphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data as T;
+}
+
+type CommittedReading = { datastreamId: string; time: string; value: number };
+
+/**
+ * Opens the readingsCommitted subscription over SSE; resolves once the server has started the
+ * stream (its first chunk arrived), with `event` the first committed reading matching `accept`.
+ */
+async function nextCommitted(
+  accept: (r: CommittedReading) => boolean,
+): Promise<{ event: Promise<CommittedReading> }> {
+  const controller = new AbortController();
+  const response = await fetch(hub.addresses.graphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query: 'subscription { readingsCommitted { datastreamId time value } }' }),
+    signal: controller.signal,
+  });
+  if (!response.body) throw new Error('no event stream');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const first = await reader.read();
+  const event = (async () => {
+    let buffer = first.value ?? '';
+    for (;;) {
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5))
+          .join('');
+        buffer = buffer.slice(end + 2);
+        const match = data
+          ? (
+              JSON.parse(data) as { data?: { readingsCommitted: CommittedReading[] } }
+            ).data?.readingsCommitted.find(accept)
+          : undefined;
+        if (match) {
+          controller.abort();
+          return match;
+        }
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('event stream ended');
+      buffer += value;
+    }
+  })();
+  return { event };
+}
+
+async function datastreamId(thingId: string, key: string): Promise<string> {
+  const data = await graphql<{ things: { id: string; datastreams: { id: string; key: string }[] }[] }>(
+    '{ things { id datastreams { id key } } }',
+  );
+  const id = data.things.find((t) => t.id === thingId)?.datastreams.find((d) => d.key === key)?.id;
+  if (!id) throw new Error(`no datastream ${thingId}/${key}`);
+  return id;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'bisa-hub-test-'));
+  hub = new Hub(hubConfig(false), pino({ level: 'silent' }));
+  await hub.start();
+  device = await mqtt.connectAsync(hub.addresses.mqtt, {
+    username: 'masamba-river-01',
+    password: 'sample-masamba-river-01',
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+});
+
+afterAll(async () => {
+  await device?.endAsync(true);
+  await hub?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('embedded hub', () => {
+  it('serves the programme data with the six dimensions', async () => {
+    const data = await graphql<{ dimensions: { id: string; coordinatorAgency: { acronym: string } }[] }>(
+      '{ dimensions { id coordinatorAgency { acronym } } }',
+    );
+    expect(data.dimensions.map((d) => d.id)).toEqual([
+      'governance',
+      'branding',
+      'economy',
+      'living',
+      'society',
+      'environment',
+    ]);
+    expect(data.dimensions.find((d) => d.id === 'society')?.coordinatorAgency.acronym).toBe('BPBD');
+  });
+
+  it('streams and serves a reading a device published over MQTT', async () => {
+    const id = await datastreamId('masamba-river-01', 'water_level');
+    const time = new Date(Date.now() - 1000).toISOString();
+    const subscription = await nextCommitted((r) => r.datastreamId === id && r.time === time);
+    await device.publishAsync(
+      'bisa/v1/masamba-river-01/readings',
+      JSON.stringify({ time, values: { water_level: 3.21, rainfall: 12.5 } }),
+      { qos: 1 },
+    );
+    expect((await subscription.event).value).toBe(3.21);
+    const data = await graphql<{ datastream: { latest: { value: number; time: string } } }>(
+      'query ($id: ID!) { datastream(id: $id) { latest { value time } } }',
+      { id },
+    );
+    expect(data.datastream.latest).toEqual({ value: 3.21, time });
+  });
+
+  it('dead-letters a bad payload with a reason and keeps taking good readings', async () => {
+    await device.publishAsync(
+      'bisa/v1/masamba-river-01/readings',
+      '{"time": "yesterday", "values": {"water_level": 1}}',
+      {
+        qos: 1,
+      },
+    );
+    const id = await datastreamId('masamba-river-01', 'water_level');
+    const time = new Date().toISOString();
+    const subscription = await nextCommitted((r) => r.datastreamId === id && r.time === time);
+    await device.publishAsync(
+      'bisa/v1/masamba-river-01/readings',
+      JSON.stringify({ time, values: { water_level: 1.5 } }),
+      {
+        qos: 1,
+      },
+    );
+    expect((await subscription.event).value).toBe(1.5);
+    const { rows } = await hub.database.sql.query<{ reason: string; payload: Buffer }>(
+      'SELECT reason, payload FROM dead_letter ORDER BY id',
+    );
+    expect(rows.map((r) => r.reason)).toEqual(['invalid_time']);
+    expect(Buffer.from(rows[0]?.payload ?? []).toString()).toContain('yesterday');
+  });
+
+  it('keeps committed data across a restart and runs the simulated devices', async () => {
+    const before = await hub.database.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM reading');
+    await device.endAsync(true);
+    await hub.stop();
+
+    hub = new Hub(hubConfig(true), pino({ level: 'silent' }));
+    await hub.start();
+    const after = await hub.database.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM reading');
+    expect(after.rows[0]?.n).toBeGreaterThanOrEqual(before.rows[0]?.n ?? Number.NaN);
+    expect(before.rows[0]?.n).toBeGreaterThan(0);
+
+    const id = await datastreamId('baliase-river-01', 'water_level');
+    const subscription = await nextCommitted((r) => r.datastreamId === id);
+    const simulated = await subscription.event;
+    expect(simulated.value).toBeGreaterThan(0);
+    device = await mqtt.connectAsync(hub.addresses.mqtt, {
+      username: 'masamba-river-01',
+      password: 'sample-masamba-river-01',
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+  });
+});

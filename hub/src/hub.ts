@@ -1,0 +1,205 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Database, openEmbeddedDatabase } from '@bisa/db/database.ts';
+import { applyMigrations } from '@bisa/db/migrate.ts';
+import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
+import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
+import { createGateway } from '@bisa/gateway/gateway.ts';
+import { createIngestWorker } from '@bisa/ingest/ingest-worker.ts';
+import type { Logger } from 'pino';
+import { EmbeddedBroker } from './broker.ts';
+import type { HubConfig } from './config.ts';
+import { boundPort, listen } from './listen.ts';
+import { type SimulatedDevice, Simulator } from './simulator.ts';
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface HubAddresses {
+  dashboard: string;
+  graphql: string;
+  mqtt: string;
+  mqttWs: string;
+  dataDir: string | undefined;
+}
+
+/** The sample devices the simulator plays, with the public sample credentials shown in the banner. */
+export const SAMPLE_DEVICES: readonly SimulatedDevice[] = SAMPLE_THINGS.map((thing) => ({
+  id: thing.id,
+  secret: sampleDeviceSecret(thing.id),
+  metrics: thing.datastreams.map((d) => d.key),
+}));
+
+/**
+ * The embedded hub: every part of BISA Hub in one process with no outside service. The HTTP
+ * port is taken first so that a second hub on the same data folder fails before opening it.
+ */
+export class Hub {
+  readonly #config: HubConfig;
+  readonly #logger: Logger;
+  #http: Server | undefined;
+  #database: Database | undefined;
+  #broker: EmbeddedBroker | undefined;
+  #ingest: ReturnType<typeof createIngestWorker> | undefined;
+  #gateway: ReturnType<typeof createGateway> | undefined;
+  #simulator: Simulator | undefined;
+  #dashboard: RequestHandler | undefined;
+  #ready = false;
+
+  constructor(config: HubConfig, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger;
+  }
+
+  get database(): Database {
+    if (!this.#database) throw new Error('hub is not started');
+    return this.#database;
+  }
+
+  get addresses(): HubAddresses {
+    if (!this.#http || !this.#broker) throw new Error('hub is not started');
+    const host = this.#config.host === '0.0.0.0' ? '127.0.0.1' : this.#config.host;
+    const http = `http://${host}:${boundPort(this.#http)}`;
+    const { mqtt, mqttWs } = this.#broker.ports;
+    return {
+      dashboard: `${http}/`,
+      graphql: `${http}/graphql`,
+      mqtt: `mqtt://${host}:${mqtt}`,
+      mqttWs: `ws://${host}:${mqttWs}`,
+      dataDir: this.#config.dataDir,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { host, ports, dataDir, simulator } = this.#config;
+    const logger = this.#logger;
+
+    this.#http = createServer((req, res) => this.#route(req, res));
+    await listen(this.#http, ports.http, host, 'BISA_HTTP_PORT');
+
+    this.#dashboard = await loadDashboard();
+
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    logger.info({ dataDir: dataDir ?? '(memory)' }, 'opening embedded database');
+    this.#database = await openEmbeddedDatabase(dataDir);
+    const applied = await applyMigrations(this.#database.sql, {
+      onProgress: (event) => logger.info(event, 'migration'),
+    });
+    logger.info({ applied: applied.length }, 'database schema up to date');
+    await seedReferenceData(this.#database);
+    await seedSampleData(this.#database);
+
+    this.#broker = new EmbeddedBroker({
+      host,
+      port: ports.mqtt,
+      wsPort: ports.mqttWs,
+      sql: this.#database.sql,
+      logger: logger.child({ part: 'broker' }),
+    });
+    await this.#broker.start();
+    const brokerUrl = `mqtt://127.0.0.1:${this.#broker.ports.mqtt}`;
+
+    this.#gateway = createGateway({ database: this.#database, logger: logger.child({ part: 'gateway' }) });
+    await this.#gateway.start();
+
+    this.#ingest = createIngestWorker({
+      database: this.#database,
+      mqtt: {
+        url: brokerUrl,
+        ...this.#broker.serviceCredentials,
+        clientId: 'bisa-hub-ingest',
+        protocolVersion: 4,
+      },
+      logger: logger.child({ part: 'ingest' }),
+    });
+    await this.#ingest.start();
+
+    if (simulator.enabled) {
+      this.#simulator = new Simulator({
+        brokerUrl,
+        devices: SAMPLE_DEVICES,
+        intervalMs: simulator.intervalMs,
+        logger: logger.child({ part: 'simulator' }),
+      });
+      await this.#simulator.start();
+    }
+    this.#ready = true;
+  }
+
+  /** Stops in the reverse order of start; each part in its own try so one failure does not skip the rest. */
+  async stop(): Promise<void> {
+    this.#ready = false;
+    const [simulator, http, gateway, ingest, broker, database] = [
+      this.#simulator,
+      this.#http,
+      this.#gateway,
+      this.#ingest,
+      this.#broker,
+      this.#database,
+    ];
+    const steps: [string, (() => Promise<void>) | undefined][] = [
+      ['simulator', simulator && (() => simulator.stop())],
+      ['http', http && (() => closeHttp(http))],
+      ['gateway', gateway && (() => gateway.stop())],
+      ['ingest', ingest && (() => ingest.stop())],
+      ['broker', broker && (() => broker.stop())],
+      ['database', database && (() => database.close())],
+    ];
+    for (const [part, stop] of steps) {
+      if (!stop) continue;
+      try {
+        await stop();
+        this.#logger.info({ part }, 'stopped');
+      } catch (error) {
+        this.#logger.error({ part, err: error }, 'failed to stop cleanly');
+      }
+    }
+    this.#simulator = undefined;
+    this.#http = undefined;
+    this.#gateway = undefined;
+    this.#ingest = undefined;
+    this.#broker = undefined;
+    this.#database = undefined;
+  }
+
+  #route(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (!this.#ready || !this.#gateway || !this.#dashboard) {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '2' }).end('BISA Hub is starting\n');
+      return;
+    }
+    if (path === '/readyz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ready\n');
+      return;
+    }
+    if (path?.startsWith('/graphql')) {
+      this.#gateway.yoga(req, res);
+      return;
+    }
+    this.#dashboard(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    });
+  }
+}
+
+async function loadDashboard(): Promise<RequestHandler> {
+  try {
+    const module = (await import('@bisa/dashboard/handler')) as { handler: RequestHandler };
+    return module.handler;
+  } catch (error) {
+    throw new Error(
+      `the dashboard is not built (${(error as Error).message}); run "pnpm --filter @bisa/dashboard build" or start with ./bisa start`,
+    );
+  }
+}
+
+function closeHttp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Live subscriptions keep connections open; they are ended so shutdown does not hang.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Each embedded hub holds a PGlite instance of about 1 GB; one test file at a time.
+    fileParallelism: false,
+  },
+});
