@@ -4,10 +4,10 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { DEVICE_ID_PATTERN, TOPIC_ROOT } from '@bisa/contract/topics.ts';
 import { verifyDeviceSecret } from '@bisa/db/device-credentials.ts';
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
+import { boundPort, closeServer, listen } from '@bisa/service/listen.ts';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { boundPort, closeServer, listen } from './listen.ts';
 import { findDeviceCredentialHash } from './repositories/device-credentials.ts';
 
 export interface EmbeddedBrokerOptions {

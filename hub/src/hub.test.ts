@@ -112,8 +112,8 @@ afterAll(async () => {
 
 describe('embedded hub', () => {
   it('serves the programme data with the six dimensions', async () => {
-    const data = await graphql<{ dimensions: { id: string; coordinatorAgency: { acronym: string } }[] }>(
-      '{ dimensions { id coordinatorAgency { acronym } } }',
+    const data = await graphql<{ dimensions: { id: string; coordinator: { acronym: string } }[] }>(
+      '{ dimensions { id coordinator { acronym } } }',
     );
     expect(data.dimensions.map((d) => d.id)).toEqual([
       'governance',
@@ -123,7 +123,7 @@ describe('embedded hub', () => {
       'society',
       'environment',
     ]);
-    expect(data.dimensions.find((d) => d.id === 'society')?.coordinatorAgency.acronym).toBe('BPBD');
+    expect(data.dimensions.find((d) => d.id === 'society')?.coordinator.acronym).toBe('BPBD');
   });
 
   it('streams and serves a reading a device published over MQTT', async () => {

@@ -6,10 +6,10 @@ import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
 import { createIngestWorker } from '@bisa/ingest/ingest-worker.ts';
+import { boundPort, listen } from '@bisa/service/listen.ts';
 import type { Logger } from 'pino';
 import { EmbeddedBroker } from './broker.ts';
 import type { HubConfig } from './config.ts';
-import { boundPort, listen } from './listen.ts';
 import { type SimulatedDevice, Simulator } from './simulator.ts';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;

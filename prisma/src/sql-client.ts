@@ -30,6 +30,8 @@ function assertChannel(channel: string): void {
   if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid notification channel name "${channel}"`);
 }
 
+const LISTEN_RECONNECT_MS = 1000;
+
 /** A pooled client against a PostgreSQL server; LISTEN uses one dedicated connection that reconnects. */
 export function createPgSqlClient(
   connectionString: string,
@@ -39,6 +41,8 @@ export function createPgSqlClient(
   // An idle pooled connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   let listener: pg.Client | undefined;
+  let closed = false;
+  let reconnectTimer: NodeJS.Timeout | undefined;
   const handlers = new Map<string, Set<NotificationHandler>>();
 
   async function ensureListener(): Promise<pg.Client> {
@@ -47,12 +51,27 @@ export function createPgSqlClient(
     client.on('notification', (message) => {
       for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
-    client.on('error', () => {
+    // A dropped LISTEN connection (server restart, network) would otherwise end every live
+    // subscription silently: reconnect and listen again to every channel.
+    const lost = () => {
+      if (listener !== client) return;
       listener = undefined;
-    });
+      scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     await client.connect();
+    for (const channel of handlers.keys()) await client.query(`LISTEN ${channel}`);
     listener = client;
     return client;
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || reconnectTimer || handlers.size === 0) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      ensureListener().catch(scheduleReconnect);
+    }, LISTEN_RECONNECT_MS);
   }
 
   return {
@@ -97,6 +116,8 @@ export function createPgSqlClient(
       };
     },
     async close() {
+      closed = true;
+      clearTimeout(reconnectTimer);
       const client = listener;
       listener = undefined;
       await client?.end().catch(() => {});

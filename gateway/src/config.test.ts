@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, gatewayHelp, parseGatewayConfig } from './config.ts';
+
+describe('parseGatewayConfig', () => {
+  it('applies defaults when only the database is given', () => {
+    expect(parseGatewayConfig({ DATABASE_URL: 'postgres://db/bisa', GATEWAY_PORT: '' })).toEqual({
+      databaseUrl: 'postgres://db/bisa',
+      http: { host: '127.0.0.1', port: 4801 },
+      graphiql: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('lists every bad variable in one error without echoing the database URL', () => {
+    const parse = () =>
+      parseGatewayConfig({
+        DATABASE_URL: 'mysql://secret@db',
+        GATEWAY_PORT: '70000',
+        GATEWAY_GRAPHIQL: 'yes',
+        LOG_LEVEL: 'loud',
+      });
+    expect(parse).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        parse();
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('DATABASE_URL: must start with postgres://');
+    expect(message).toContain('GATEWAY_PORT="70000": must be 0-65535');
+    expect(message).toContain('GATEWAY_GRAPHIQL="yes": must be true or false');
+    expect(message).toContain('LOG_LEVEL="loud"');
+    expect(message).not.toContain('secret');
+  });
+
+  it('requires DATABASE_URL', () => {
+    expect(() => parseGatewayConfig({})).toThrow(/DATABASE_URL: is required/);
+  });
+
+  it('documents every variable with its default in --help', () => {
+    const help = gatewayHelp();
+    for (const name of ['DATABASE_URL', 'GATEWAY_HOST', 'GATEWAY_PORT', 'GATEWAY_GRAPHIQL', 'LOG_LEVEL']) {
+      expect(help).toContain(name);
+    }
+    expect(help).toContain('(default: 4801)');
+  });
+});

@@ -1,0 +1,257 @@
+import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from './gateway.ts';
+import { datastreamIdOf, execute, insertReadings } from './testing.ts';
+
+// The gateway against a real PostgreSQL 15 (no TimescaleDB): programme data through Prisma,
+// series through portable SQL, subscriptions fed by LISTEN/NOTIFY.
+
+let db: TestDatabase;
+let gateway: Gateway;
+let waterLevel: number;
+let pm25: number;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
+  await gateway.start();
+  waterLevel = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
+  pm25 = await datastreamIdOf(db.database.sql, 'masamba-market-aq-01', 'pm25');
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await db?.drop();
+});
+
+describe('programme data', () => {
+  it('lists the six dimensions in order with their coordinating OPD', async () => {
+    const { data } = await execute<{ dimensions: { id: string; coordinator: { acronym: string } }[] }>(
+      gateway.yoga,
+      '{ dimensions { id coordinator { acronym } } }',
+    );
+    expect(data?.dimensions.map((d) => d.id)).toEqual([
+      'governance',
+      'branding',
+      'economy',
+      'living',
+      'society',
+      'environment',
+    ]);
+    expect(data?.dimensions.find((d) => d.id === 'society')?.coordinator.acronym).toBe('BPBD');
+  });
+
+  it('serves a sample quick win with its owner, dates and devices', async () => {
+    const { data } = await execute<{
+      programme: {
+        kind: string;
+        isSample: boolean;
+        name: { id: string; en: string };
+        owner: { acronym: string };
+        startDate: string;
+        evaluationDate: string;
+        things: { id: string; location: { latitude: number } }[];
+      };
+    }>(
+      gateway.yoga,
+      `{ programme(id: "flood-early-warning") {
+          kind isSample name { id en } owner { acronym } startDate evaluationDate
+          things { id location { latitude } } } }`,
+    );
+    const programme = data?.programme;
+    expect(programme?.kind).toBe('QUICK_WIN');
+    expect(programme?.isSample).toBe(true);
+    expect(programme?.owner.acronym).toBe('BPBD');
+    expect(programme?.startDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Quick wins are evaluated one year after they start.
+    expect(Number(programme?.evaluationDate.slice(0, 4))).toBe(Number(programme?.startDate.slice(0, 4)) + 1);
+    expect(programme?.things.map((t) => t.id)).toEqual(['baliase-river-01', 'masamba-river-01']);
+    expect(programme?.things[0]?.location.latitude).toBeLessThan(0);
+  });
+
+  it('filters programmes by kind and returns null for an unknown programme', async () => {
+    const { data } = await execute<{ programmes: { kind: string }[]; programme: null }>(
+      gateway.yoga,
+      '{ programmes(kind: QUICK_WIN) { kind } programme(id: "no-such-programme") { id } }',
+    );
+    expect(data?.programmes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(data?.programmes.map((p) => p.kind))).toEqual(new Set(['QUICK_WIN']));
+    expect(data?.programme).toBeNull();
+  });
+});
+
+describe('telemetry', () => {
+  const SERIES = `query ($id: ID!, $from: DateTime!, $to: DateTime!, $bucket: SeriesBucket!, $aggregate: SeriesAggregate!) {
+    datastream(id: $id) { key unit latest { time value } series(from: $from, to: $to, bucket: $bucket, aggregate: $aggregate) { bucket value count } } }`;
+
+  beforeAll(async () => {
+    await insertReadings(db.database.sql, waterLevel, [
+      { time: '2026-11-27T15:00:10Z', value: 1.0 }, // 27 Nov 23:00 WITA
+      { time: '2026-11-27T15:00:40Z', value: 3.0 },
+      { time: '2026-11-27T15:01:05Z', value: 2.0 },
+      { time: '2026-11-27T17:00:00Z', value: 4.0 }, // 28 Nov 01:00 WITA: the next local day
+    ]);
+  });
+
+  it('serves the latest reading and minute buckets with each aggregate', async () => {
+    const variables = { id: String(waterLevel), from: '2026-11-27T15:00:00Z', to: '2026-11-27T15:02:00Z' };
+    const avg = await execute<{
+      datastream: { unit: string; latest: { time: string; value: number }; series: unknown[] };
+    }>(gateway.yoga, SERIES, { ...variables, bucket: 'MINUTE', aggregate: 'AVG' });
+    expect(avg.errors).toBeUndefined();
+    expect(avg.data?.datastream.unit).toBe('m');
+    expect(avg.data?.datastream.latest).toEqual({ time: '2026-11-27T17:00:00.000Z', value: 4 });
+    expect(avg.data?.datastream.series).toEqual([
+      { bucket: '2026-11-27T15:00:00.000Z', value: 2, count: 2 },
+      { bucket: '2026-11-27T15:01:00.000Z', value: 2, count: 1 },
+    ]);
+    const max = await execute<{ datastream: { series: { value: number }[] } }>(gateway.yoga, SERIES, {
+      ...variables,
+      bucket: 'MINUTE',
+      aggregate: 'MAX',
+    });
+    expect(max.data?.datastream.series.map((p) => p.value)).toEqual([3, 2]);
+  });
+
+  it('cuts day buckets at midnight in Luwu Utara (UTC+8), not at UTC midnight', async () => {
+    const { data } = await execute<{ datastream: { series: { bucket: string; count: number }[] } }>(
+      gateway.yoga,
+      SERIES,
+      {
+        id: String(waterLevel),
+        from: '2026-11-26T00:00:00+08:00',
+        to: '2026-11-29T00:00:00+08:00',
+        bucket: 'DAY',
+        aggregate: 'AVG',
+      },
+    );
+    expect(data?.datastream.series).toEqual([
+      { bucket: '2026-11-26T16:00:00.000Z', value: 2, count: 3 },
+      { bucket: '2026-11-27T16:00:00.000Z', value: 4, count: 1 },
+    ]);
+  });
+
+  it('refuses series requests it cannot answer well, saying what to change', async () => {
+    const backwards = await execute(gateway.yoga, SERIES, {
+      id: String(waterLevel),
+      from: '2026-11-28T00:00:00Z',
+      to: '2026-11-27T00:00:00Z',
+      bucket: 'MINUTE',
+      aggregate: 'AVG',
+    });
+    expect(backwards.errors?.[0]?.message).toBe('series: "from" must be before "to"');
+    expect(backwards.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const tooMany = await execute(gateway.yoga, SERIES, {
+      id: String(waterLevel),
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-11-27T00:00:00Z',
+      bucket: 'MINUTE',
+      aggregate: 'AVG',
+    });
+    expect(tooMany.errors?.[0]?.message).toMatch(/buckets requested, at most 5000; choose a larger bucket/);
+
+    const noOffset = await execute(gateway.yoga, SERIES, {
+      id: String(waterLevel),
+      from: '2026-11-27T00:00:00',
+      to: '2026-11-28T00:00:00Z',
+      bucket: 'HOUR',
+      aggregate: 'AVG',
+    });
+    expect(noOffset.errors?.[0]?.message).toContain('DateTime must be ISO 8601 with a UTC offset');
+
+    const badId = await execute(gateway.yoga, '{ datastream(id: "water_level") { key } }');
+    expect(badId.errors?.[0]?.message).toContain('"water_level" is not a datastream id');
+    expect(badId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+/** Opens a subscription over SSE through yoga.fetch; `next()` resolves with the next event's data. */
+async function subscribe(query: string) {
+  const controller = new AbortController();
+  const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query }),
+    signal: controller.signal,
+  });
+  if (!response.body) throw new Error('no event stream');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  // Yoga opens the stream with a keep-alive comment once the subscription is running; waiting for
+  // it means events published from now on reach this subscriber.
+  const opening = await reader.read();
+  let buffer = opening.value ?? '';
+  return {
+    async next(): Promise<{
+      data?: unknown;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    }> {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const data = buffer
+            .slice(0, end)
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5))
+            .join('');
+          buffer = buffer.slice(end + 2);
+          if (data) return JSON.parse(data);
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('event stream ended');
+        buffer += value;
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+describe('readingsCommitted subscription', () => {
+  it('delivers committed readings of the programme asked for, and nothing rolled back', async () => {
+    const stream = await subscribe(
+      'subscription { readingsCommitted(programmeId: "flood-early-warning") { datastreamId time value } }',
+    );
+    // A NOTIFY is delivered only on commit: the rolled-back batch and the other programme's
+    // reading must never arrive, so the first event must be the last batch's river reading.
+    await db.database.sql
+      .transaction(async (tx) => {
+        await notifyReadingsCommitted(tx, [
+          { datastreamId: waterLevel, time: '2026-11-28T01:00:00.000Z', value: 9 },
+        ]);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [
+        { datastreamId: pm25, time: '2026-11-28T01:00:00.000Z', value: 35 },
+      ]);
+    });
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [
+        { datastreamId: pm25, time: '2026-11-28T01:00:01.000Z', value: 36 },
+        { datastreamId: waterLevel, time: '2026-11-28T01:00:01.000Z', value: 2.5 },
+      ]);
+    });
+    const event = await stream.next();
+    stream.close();
+    expect(event).toEqual({
+      data: {
+        readingsCommitted: [
+          { datastreamId: String(waterLevel), time: '2026-11-28T01:00:01.000Z', value: 2.5 },
+        ],
+      },
+    });
+  });
+
+  it('refuses an unknown programme with NOT_FOUND instead of staying silent', async () => {
+    const stream = await subscribe('subscription { readingsCommitted(programmeId: "nope") { value } }');
+    const event = await stream.next();
+    stream.close();
+    expect(event.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(event.errors?.[0]?.message).toContain('No programme has the id "nope"');
+  });
+});

@@ -1,0 +1,66 @@
+import type { Database } from '@bisa/db/database.ts';
+import { parseReadingsCommitted, READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
+import type { Logger } from 'pino';
+import type { GatewayContext } from './context.ts';
+import { createGatewayPubSub } from './pubsub.ts';
+import { hasHourlyAggregate } from './repositories/readings.ts';
+import { createGatewayYoga } from './yoga.ts';
+
+export interface GatewayDeps {
+  database: Database;
+  logger: Logger;
+  graphiql?: boolean;
+}
+
+/**
+ * The GraphQL gateway as a part with a lifecycle: `yoga` serves requests (as a Node request
+ * listener or through `yoga.fetch`), `start()` connects to the database and begins relaying
+ * committed readings from PostgreSQL LISTEN to subscribers, `stop()` undoes both. Used by the
+ * standalone server (server.ts) and by the embedded hub.
+ */
+export function createGateway({ database, logger, graphiql = true }: GatewayDeps) {
+  const pubsub = createGatewayPubSub();
+  let context: GatewayContext | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  const yoga = createGatewayYoga({
+    logger,
+    graphiql,
+    context: () => {
+      if (!context) throw new Error('the gateway is not started');
+      return context;
+    },
+  });
+
+  return {
+    yoga,
+    async start(): Promise<void> {
+      const prisma = database.createPrisma();
+      context = {
+        prisma,
+        sql: database.sql,
+        pubsub,
+        hasHourlyAggregate: await hasHourlyAggregate(database.sql),
+      };
+      unlisten = await database.sql.listen(READINGS_COMMITTED_CHANNEL, (payload) => {
+        const readings = parseReadingsCommitted(payload).map((reading) => ({
+          datastreamId: reading.datastreamId,
+          time: new Date(reading.time),
+          value: reading.value,
+        }));
+        if (readings.length > 0) pubsub.publish('readingsCommitted', readings);
+      });
+      logger.info({ hourlyAggregate: context.hasHourlyAggregate }, 'gateway started');
+    },
+    async stop(): Promise<void> {
+      await unlisten?.();
+      unlisten = undefined;
+      // Open subscriptions end here rather than hanging on a stopped relay.
+      await yoga.dispose();
+      await context?.prisma.$disconnect();
+      context = undefined;
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

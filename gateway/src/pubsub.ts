@@ -1,0 +1,18 @@
+import { createPubSub } from 'graphql-yoga';
+
+/** A committed reading as the API serves it. */
+export interface ReadingEvent {
+  datastreamId: number;
+  time: Date;
+  value: number;
+}
+
+/**
+ * Every live topic of the gateway, typed. Events enter from PostgreSQL LISTEN (see gateway.ts),
+ * so each replica receives every commit; scaling out needs no other event transport.
+ */
+export function createGatewayPubSub() {
+  return createPubSub<{ readingsCommitted: [readings: ReadingEvent[]] }>();
+}
+
+export type GatewayPubSub = ReturnType<typeof createGatewayPubSub>;

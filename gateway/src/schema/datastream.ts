@@ -1,0 +1,133 @@
+import { builder } from '../builder.ts';
+import { badUserInput, parseDatastreamId } from '../errors.ts';
+import {
+  readSeriesFromHourlyAggregate,
+  readSeriesFromReadings,
+  type SeriesQuery,
+  type SeriesRow,
+} from '../repositories/readings.ts';
+import { LocalizedText, localized } from './localized-text.ts';
+import { Reading } from './reading.ts';
+
+const BUCKET_SECONDS = { MINUTE: 60, FIVE_MINUTES: 300, HOUR: 3600, DAY: 86_400 } as const;
+
+/** Past this, a chart gets more points than pixels; the client should pick a larger bucket. */
+export const MAX_SERIES_POINTS = 5000;
+
+const SeriesBucket = builder.enumType('SeriesBucket', {
+  description:
+    'Width of one series point. Buckets are aligned to local midnight in Luwu Utara (WITA, UTC+8).',
+  values: Object.keys(BUCKET_SECONDS) as (keyof typeof BUCKET_SECONDS)[],
+});
+
+const SeriesAggregate = builder.enumType('SeriesAggregate', {
+  description: 'How the readings inside one bucket are combined.',
+  values: ['AVG', 'MIN', 'MAX'] as const,
+});
+
+type SeriesPointShape = { bucket: Date; value: number; count: number };
+
+const SeriesPoint = builder.objectRef<SeriesPointShape>('SeriesPoint').implement({
+  description: 'One bucket of a time series; buckets without readings are left out.',
+  fields: (t) => ({
+    bucket: t.expose('bucket', { type: 'DateTime', description: 'Start of the bucket.' }),
+    value: t.exposeFloat('value'),
+    count: t.exposeInt('count', { description: 'How many readings the bucket holds.' }),
+  }),
+});
+
+function validateSeriesRange(from: Date, to: Date, bucketSeconds: number): void {
+  if (from >= to) throw badUserInput('series: "from" must be before "to"');
+  const points = Math.ceil((to.getTime() - from.getTime()) / 1000 / bucketSeconds);
+  if (points > MAX_SERIES_POINTS) {
+    throw badUserInput(
+      `series: ${points} buckets requested, at most ${MAX_SERIES_POINTS}; choose a larger bucket or a shorter range`,
+    );
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The continuous aggregate answers exactly only for whole-hour buckets over whole-hour ranges. */
+function canUseHourlyAggregate(query: SeriesQuery): boolean {
+  return (
+    query.bucketSeconds % 3600 === 0 &&
+    query.from.getTime() % HOUR_MS === 0 &&
+    query.to.getTime() % HOUR_MS === 0
+  );
+}
+
+const pickAggregate: Record<'AVG' | 'MIN' | 'MAX', (row: SeriesRow) => number> = {
+  AVG: (row) => row.avg,
+  MIN: (row) => row.min,
+  MAX: (row) => row.max,
+};
+
+builder.prismaObject('ObservedProperty', {
+  description: 'What is observed, e.g. river water level (SensorThings "ObservedProperty").',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.field({
+      type: LocalizedText,
+      select: { nameId: true, nameEn: true },
+      resolve: (property) => localized(property.nameId, property.nameEn),
+    }),
+  }),
+});
+
+builder.prismaObject('Datastream', {
+  description: 'One series: one thing, one observed property, one unit (SensorThings "Datastream").',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    key: t.exposeString('key', { description: "The metric's name in the device's payload." }),
+    unit: t.exposeString('unit'),
+    expectedIntervalSeconds: t.exposeInt('expectedIntervalSeconds', {
+      description: 'How often the device should report; longer silence means the datastream is stale.',
+    }),
+    thing: t.relation('thing'),
+    observedProperty: t.relation('observedProperty'),
+    latest: t.field({
+      type: Reading,
+      nullable: true,
+      description: 'The newest reading, or null before the first one.',
+      select: { latest: true },
+      resolve: (datastream) => datastream.latest,
+    }),
+    series: t.field({
+      type: [SeriesPoint],
+      description: `Bucketed readings in [from, to). At most ${MAX_SERIES_POINTS} buckets per request.`,
+      args: {
+        from: t.arg({ type: 'DateTime', required: true }),
+        to: t.arg({ type: 'DateTime', required: true }),
+        bucket: t.arg({ type: SeriesBucket, required: true }),
+        aggregate: t.arg({ type: SeriesAggregate, required: true, defaultValue: 'AVG' }),
+      },
+      select: { id: true },
+      resolve: async (datastream, args, context) => {
+        const query = {
+          datastreamId: datastream.id,
+          from: args.from,
+          to: args.to,
+          bucketSeconds: BUCKET_SECONDS[args.bucket],
+        };
+        validateSeriesRange(query.from, query.to, query.bucketSeconds);
+        const rows =
+          context.hasHourlyAggregate && canUseHourlyAggregate(query)
+            ? await readSeriesFromHourlyAggregate(context.sql, query)
+            : await readSeriesFromReadings(context.sql, query);
+        const pick = pickAggregate[args.aggregate];
+        return rows.map((row) => ({ bucket: row.bucket, value: pick(row), count: row.count }));
+      },
+    }),
+  }),
+});
+
+builder.queryField('datastream', (t) =>
+  t.prismaField({
+    type: 'Datastream',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, context) =>
+      context.prisma.datastream.findUnique({ ...query, where: { id: parseDatastreamId(args.id) } }),
+  }),
+);

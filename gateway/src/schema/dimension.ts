@@ -1,0 +1,33 @@
+import { builder } from '../builder.ts';
+import { LocalizedText, localized } from './localized-text.ts';
+import { ProgrammeKind } from './programme.ts';
+
+builder.prismaObject('Dimension', {
+  description: 'One of the six smart-city dimensions of the masterplan, with its coordinating OPD.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    sortOrder: t.exposeInt('sortOrder'),
+    name: t.field({
+      type: LocalizedText,
+      select: { nameId: true, nameEn: true },
+      resolve: (dimension) => localized(dimension.nameId, dimension.nameEn),
+    }),
+    coordinator: t.relation('coordinatorAgency'),
+    programmes: t.relation('programmes', {
+      args: { kind: t.arg({ type: ProgrammeKind, required: false }) },
+      query: (args) => ({
+        where: args.kind ? { kind: args.kind } : {},
+        orderBy: { id: 'asc' },
+      }),
+    }),
+  }),
+});
+
+builder.queryField('dimensions', (t) =>
+  t.prismaField({
+    type: ['Dimension'],
+    description: 'The six dimensions in the masterplan order.',
+    resolve: (query, _root, _args, context) =>
+      context.prisma.dimension.findMany({ ...query, orderBy: { sortOrder: 'asc' } }),
+  }),
+);

@@ -1,0 +1,11 @@
+import { builder } from '../builder.ts';
+import './scalars.ts';
+import './localized-text.ts';
+import './agency.ts';
+import './dimension.ts';
+import './programme.ts';
+import './thing.ts';
+import './reading.ts';
+import './datastream.ts';
+
+export const schema = builder.toSchema();

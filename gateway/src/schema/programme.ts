@@ -1,0 +1,56 @@
+import { builder } from '../builder.ts';
+import { LocalizedText, localized } from './localized-text.ts';
+
+export const ProgrammeKind = builder.enumType('ProgrammeKind', {
+  description: 'QUICK_WIN: a small innovation evaluated one year after it starts.',
+  values: ['PROGRAMME', 'QUICK_WIN'] as const,
+});
+
+builder.prismaObject('Programme', {
+  description: 'A programme of the Luwu Utara BISA Smart City masterplan 2022-2032.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.expose('kind', { type: ProgrammeKind }),
+    name: t.field({
+      type: LocalizedText,
+      select: { nameId: true, nameEn: true },
+      resolve: (programme) => localized(programme.nameId, programme.nameEn),
+    }),
+    description: t.field({
+      type: LocalizedText,
+      select: { descriptionId: true, descriptionEn: true },
+      resolve: (programme) => localized(programme.descriptionId, programme.descriptionEn),
+    }),
+    isSample: t.exposeBoolean('isSample', {
+      description: 'Sample data for demonstration, not real deployments.',
+    }),
+    startDate: t.expose('startDate', { type: 'Date' }),
+    evaluationDate: t.expose('evaluationDate', {
+      type: 'Date',
+      description: 'When the programme is evaluated; for quick wins one year after the start.',
+    }),
+    dimension: t.relation('dimension'),
+    owner: t.relation('ownerAgency', { description: 'The OPD responsible for the programme.' }),
+    things: t.relation('things', { query: { orderBy: { id: 'asc' } } }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  programmes: t.prismaField({
+    type: ['Programme'],
+    args: { kind: t.arg({ type: ProgrammeKind, required: false }) },
+    resolve: (query, _root, args, context) =>
+      context.prisma.programme.findMany({
+        ...query,
+        where: args.kind ? { kind: args.kind } : {},
+        orderBy: [{ dimension: { sortOrder: 'asc' } }, { id: 'asc' }],
+      }),
+  }),
+  programme: t.prismaField({
+    type: 'Programme',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, context) =>
+      context.prisma.programme.findUnique({ ...query, where: { id: String(args.id) } }),
+  }),
+}));

@@ -1,0 +1,20 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { boundPort, closeServer, listen } from './listen.ts';
+
+const servers = [createServer(), createServer()];
+afterEach(async () => {
+  for (const server of servers) await closeServer(server);
+});
+
+describe('listen', () => {
+  it('names the variable to change when the port is taken', async () => {
+    const [first, second] = servers as [ReturnType<typeof createServer>, ReturnType<typeof createServer>];
+    await listen(first, 0, '127.0.0.1', 'FIRST_PORT');
+    const port = boundPort(first);
+    await expect(listen(second, port, '127.0.0.1', 'BISA_HTTP_PORT')).rejects.toThrow(
+      `port ${port} on 127.0.0.1 is already in use: set BISA_HTTP_PORT to a free port`,
+    );
+    expect(second.listening).toBe(false);
+  });
+});
