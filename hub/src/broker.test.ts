@@ -1,9 +1,15 @@
-import { once } from 'node:events';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from './broker.ts';
+
+/** Resolves with the arguments of the client's next `event` (mqtt.js typed emitters are not node:events emitters). */
+function nextEvent(client: MqttClient, event: 'message' | 'close'): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    client.once(event, (...args: unknown[]) => resolve(args));
+  });
+}
 
 let db: TestDatabase;
 let broker: EmbeddedBroker;
@@ -75,7 +81,7 @@ describe('embedded broker topic isolation', () => {
     const service = await connected(broker.serviceCredentials.username, broker.serviceCredentials.password);
     await service.subscribeAsync('bisa/v1/+/readings', { qos: 1 });
     const device = await connected('masamba-market-aq-01', 'sample-masamba-market-aq-01');
-    const received = once(service, 'message');
+    const received = nextEvent(service, 'message');
     await device.publishAsync('bisa/v1/masamba-market-aq-01/readings', 'hello', { qos: 1 });
     const [topic, payload] = (await received) as [string, Buffer];
     expect(topic).toBe('bisa/v1/masamba-market-aq-01/readings');
@@ -89,12 +95,12 @@ describe('embedded broker topic isolation', () => {
     service.on('message', (topic) => topics.push(topic));
 
     const forger = await connected('masamba-park-wifi-01', 'sample-masamba-park-wifi-01');
-    const closed = once(forger, 'close');
+    const closed = nextEvent(forger, 'close');
     forger.publish('bisa/v1/baliase-river-01/readings', 'forged', { qos: 1 });
     await closed;
 
     const genuine = await connected('baliase-river-01', 'sample-baliase-river-01');
-    const marker = once(service, 'message');
+    const marker = nextEvent(service, 'message');
     await genuine.publishAsync('bisa/v1/baliase-river-01/readings', 'genuine', { qos: 1 });
     await marker;
     expect(topics).toEqual(['bisa/v1/baliase-river-01/readings']);
