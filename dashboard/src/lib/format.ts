@@ -1,0 +1,65 @@
+import type { Locale } from '#lib/i18n/dictionaries.ts';
+
+// en-GB rather than en-US: 24-hour clock and day-month order, as used in Indonesian control rooms.
+const INTL_LOCALE: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
+
+// Formatters are costly to build and a wallboard formats on every reading: one per locale.
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const timeFormats = new Map<Locale, Intl.DateTimeFormat>();
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+function cached<T>(cache: Map<Locale, T>, locale: Locale, create: (tag: string) => T): T {
+  let format = cache.get(locale);
+  if (!format) {
+    format = create(INTL_LOCALE[locale]);
+    cache.set(locale, format);
+  }
+  return format;
+}
+
+/** A reading's value as people read it in that language: 4,56 in Indonesian, 4.56 in English. */
+export function formatNumber(value: number, locale: Locale): string {
+  return cached(
+    numberFormats,
+    locale,
+    (tag) => new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }),
+  ).format(value);
+}
+
+/**
+ * When a reading was observed, in the viewer's time zone: the time alone when it is from today,
+ * with the date otherwise, so an old value never passes for a fresh one.
+ */
+export function formatObservedAt(time: Date, locale: Locale, now: Date = new Date()): string {
+  const sameDay =
+    time.getFullYear() === now.getFullYear() &&
+    time.getMonth() === now.getMonth() &&
+    time.getDate() === now.getDate();
+  return sameDay ? formatTime(time, locale) : formatDateTime(time, locale);
+}
+
+export function formatTime(time: Date, locale: Locale): string {
+  return cached(
+    timeFormats,
+    locale,
+    (tag) =>
+      new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
+  ).format(time);
+}
+
+export function formatDateTime(time: Date, locale: Locale): string {
+  return cached(
+    dateTimeFormats,
+    locale,
+    (tag) =>
+      new Intl.DateTimeFormat(tag, {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hour12: false,
+      }),
+  ).format(time);
+}

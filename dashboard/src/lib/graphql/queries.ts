@@ -1,0 +1,108 @@
+import { gql } from '@urql/core';
+import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
+
+// Result types are written by hand next to their documents and kept honest by
+// queries.test.ts, which validates every document against the gateway's schema.
+
+export interface Reading {
+  datastreamId: string;
+  /** ISO 8601 with offset. */
+  time: string;
+  value: number;
+}
+
+export interface WallboardDatastream {
+  id: string;
+  key: string;
+  unit: string;
+  observedProperty: { name: LocalizedText };
+  latest: { time: string; value: number } | null;
+}
+
+export interface WallboardThing {
+  id: string;
+  name: string;
+  location: { name: string };
+  datastreams: WallboardDatastream[];
+}
+
+export interface WallboardProgramme {
+  id: string;
+  isSample: boolean;
+  name: LocalizedText;
+  owner: { acronym: string };
+  things: WallboardThing[];
+}
+
+export interface WallboardDimension {
+  id: string;
+  sortOrder: number;
+  name: LocalizedText;
+  programmes: WallboardProgramme[];
+}
+
+export interface WallboardData {
+  dimensions: WallboardDimension[];
+}
+
+/** Everything the wallboard lays out, with each datastream's latest reading to start from. */
+export const WallboardQuery = gql<WallboardData, Record<string, never>>`
+  query Wallboard {
+    dimensions {
+      id
+      sortOrder
+      name {
+        id
+        en
+      }
+      programmes(kind: QUICK_WIN) {
+        id
+        isSample
+        name {
+          id
+          en
+        }
+        owner {
+          acronym
+        }
+        things {
+          id
+          name
+          location {
+            name
+          }
+          datastreams {
+            id
+            key
+            unit
+            observedProperty {
+              name {
+                id
+                en
+              }
+            }
+            latest {
+              time
+              value
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface ReadingsCommittedData {
+  readingsCommitted: Reading[];
+}
+
+/** Every committed reading of every datastream: one stream for the whole view, not one per tile. */
+export const ReadingsCommittedSubscription = gql<ReadingsCommittedData, Record<string, never>>`
+  subscription ReadingsCommitted {
+    readingsCommitted {
+      datastreamId
+      time
+      value
+    }
+  }
+`;

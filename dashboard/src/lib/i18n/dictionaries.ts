@@ -1,0 +1,60 @@
+// Every user-facing string of the dashboard, Indonesian first: it is the default language of
+// the command centre. `{name}` placeholders are filled by I18n.t().
+
+const id = {
+  'app.name': 'BISA Hub',
+  'app.tagline': 'Pusat data kota waktu nyata · Luwu Utara BISA Smart City',
+  'language.switch': 'EN',
+  'language.switchLabel': 'Ganti bahasa ke English (EN)',
+  'header.lastData': 'Data terakhir',
+  'header.noData': 'belum ada',
+  'connection.label': 'Status koneksi',
+  'connection.connecting': 'Menghubungkan',
+  'connection.live': 'Langsung',
+  'connection.reconnecting': 'Menyambung ulang',
+  'wallboard.heading': 'Quick win per dimensi',
+  'wallboard.loading': 'Memuat data…',
+  'wallboard.error': 'Data tidak dapat dimuat. Mencoba lagi…',
+  'wallboard.empty': 'Belum ada quick win yang terdaftar.',
+  'dimension.count': 'Quick win: {count}',
+  'programme.owner': 'Pelaksana: {owner}',
+  'programme.sample': 'Data contoh',
+  'programme.sampleHint': 'Data ilustrasi, bukan data resmi daerah',
+  'tile.noReading': 'Belum ada pembacaan',
+  'tile.observedAt': 'Diamati {time}',
+} as const;
+
+export type MessageKey = keyof typeof id;
+
+const en: Record<MessageKey, string> = {
+  'app.name': 'BISA Hub',
+  'app.tagline': 'Real-time city data hub · Luwu Utara BISA Smart City',
+  'language.switch': 'ID',
+  'language.switchLabel': 'Switch language to Bahasa Indonesia (ID)',
+  'header.lastData': 'Last data',
+  'header.noData': 'none yet',
+  'connection.label': 'Connection status',
+  'connection.connecting': 'Connecting',
+  'connection.live': 'Live',
+  'connection.reconnecting': 'Reconnecting',
+  'wallboard.heading': 'Quick wins by dimension',
+  'wallboard.loading': 'Loading data…',
+  'wallboard.error': 'Could not load the data. Retrying…',
+  'wallboard.empty': 'No quick wins are registered yet.',
+  'dimension.count': 'Quick wins: {count}',
+  'programme.owner': 'Owner: {owner}',
+  'programme.sample': 'Sample data',
+  'programme.sampleHint': 'Illustrative data, not official regency data',
+  'tile.noReading': 'No reading yet',
+  'tile.observedAt': 'Observed {time}',
+};
+
+export const dictionaries: Record<'id' | 'en', Record<MessageKey, string>> = { id, en };
+
+export type Locale = keyof typeof dictionaries;
+
+export const DEFAULT_LOCALE: Locale = 'id';
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'id' || value === 'en';
+}
