@@ -36,6 +36,11 @@ export function connectServerDatabase(url: string, options: { maxConnections?: n
  */
 export async function openEmbeddedDatabase(dataDir: string | undefined): Promise<Database> {
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { timescaledb } });
+  // PGlite has no shared_preload_libraries: reopening a data folder leaves TimescaleDB's library
+  // unloaded until something touches it, and then only half loaded (inserts into the hypertable
+  // fail, or its continuous-aggregate trigger reports a license error). Loading it first, before
+  // any query, makes a reopened database behave like a fresh one.
+  await pglite.exec("LOAD 'timescaledb'");
   const sql = createPgliteSqlClient(pglite);
   return {
     kind: 'embedded',
