@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+/** Advisory lock key held while migrating, so concurrent starts apply each migration once. */
+const MIGRATION_LOCK = 7261845;
+
 /** Reads prisma/migrations/<name>/migration.sql in name order (Prisma's folder format). */
 export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -54,11 +57,16 @@ export async function applyMigrations(
   options: { dir?: string; onProgress?: MigrationProgress } = {},
 ): Promise<string[]> {
   const migrations = await loadMigrations(options.dir);
-  await sql.exec(CREATE_MIGRATIONS_TABLE);
+  // Under the same lock as the migrations: two services starting on an empty database would
+  // otherwise both try to create the table and one would fail on PostgreSQL's catalog.
+  await sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(CREATE_MIGRATIONS_TABLE);
+  });
   const applied: string[] = [];
   for (const migration of migrations) {
     const done = await sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7261845)');
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const { rows } = await tx.query<{ checksum: string; finished_at: Date | null }>(
         'SELECT checksum, finished_at FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL',
         [migration.name],
