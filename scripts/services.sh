@@ -42,11 +42,16 @@ ensure_mosquitto() {
   wait_port 1883 || { echo "bisa: Mosquitto did not open 127.0.0.1:1883" >&2; return 1; }
 }
 
+# infra/check.sh drives a private broker with the command-line clients.
+ensure_mosquitto_clients() {
+  command -v mosquitto_pub >/dev/null || apt_install mosquitto-clients
+}
+
 ensure_chromium() {
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0
   apt_install chromium
 }
 
 ensure_test_services() {
-  ensure_postgres && ensure_mosquitto && ensure_chromium
+  ensure_postgres && ensure_mosquitto && ensure_mosquitto_clients && ensure_chromium
 }
