@@ -4,7 +4,7 @@
 // Usage: node bench/embedded-ingest.ts [--messages N] [--devices D]
 import { parseArgs } from 'node:util';
 import { Hub, SAMPLE_DEVICES } from '@bisa/hub/hub.ts';
-import mqtt from 'mqtt';
+import { connectSampleDevice, embeddedTestConfig } from '@bisa/hub/testing.ts';
 import pino from 'pino';
 
 const { values } = parseArgs({
@@ -29,16 +29,7 @@ if (!Number.isInteger(total) || total < 1 || devices.length < 1) {
   process.exit(2);
 }
 
-const hub = new Hub(
-  {
-    host: '127.0.0.1',
-    ports: { http: 0, mqtt: 0, mqttWs: 0 },
-    dataDir: undefined,
-    simulator: { enabled: false, intervalMs: 1000 },
-    logLevel: 'silent',
-  },
-  pino({ level: 'silent' }),
-);
+const hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
 await hub.start();
 
 const committedAt = new Map<string, number>();
@@ -56,16 +47,7 @@ const stopListening = await hub.database.sql.listen('bisa_readings_committed', (
   if (committed >= total) resolveDone();
 });
 
-const clients = await Promise.all(
-  devices.map((d) =>
-    mqtt.connectAsync(hub.addresses.mqtt, {
-      username: d.id,
-      password: d.secret,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    }),
-  ),
-);
+const clients = await Promise.all(devices.map((d) => connectSampleDevice(hub.addresses.mqtt, d.id)));
 
 // Each message carries one value with a unique timestamp, so every message is one new reading.
 const base = Date.now() - total * 1000;

@@ -1,13 +1,8 @@
 import { defineConfig } from 'vitest/config';
-
-// graphql 17 exports a separate build under the "development" condition, which Vite adds by
-// default; Node itself (running graphql-yoga and Pothos) loads the default build. Two copies of
-// graphql break `instanceof` checks, so test code must resolve the same build Node does.
-const nodeConditions = ['module', 'node'];
+import { resolveLikeNode } from '../vitest.shared.ts';
 
 export default defineConfig({
-  resolve: { conditions: nodeConditions },
-  ssr: { resolve: { conditions: nodeConditions } },
+  ...resolveLikeNode,
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 60_000,

@@ -1,5 +1,6 @@
+import { ConfigError } from '@bisa/service/environment.ts';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, gatewayHelp, parseGatewayConfig } from './config.ts';
+import { gatewayHelp, parseGatewayConfig } from './config.ts';
 
 describe('parseGatewayConfig', () => {
   it('applies defaults when only the database is given', () => {

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, execute, insertReadings } from './testing.ts';
+import { datastreamIdOf, execute, insertReadings, openSubscription } from './testing.ts';
 
 // The gateway against a real PostgreSQL 15 (no TimescaleDB): programme data through Prisma,
 // series through portable SQL, subscriptions fed by LISTEN/NOTIFY.
@@ -168,46 +168,12 @@ describe('telemetry', () => {
   });
 });
 
-/** Opens a subscription over SSE through yoga.fetch; `next()` resolves with the next event's data. */
-async function subscribe(query: string) {
-  const controller = new AbortController();
-  const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query }),
-    signal: controller.signal,
-  });
-  if (!response.body) throw new Error('no event stream');
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  // Yoga opens the stream with a keep-alive comment once the subscription is running; waiting for
-  // it means events published from now on reach this subscriber.
-  const opening = await reader.read();
-  let buffer = opening.value ?? '';
-  return {
-    async next(): Promise<{
-      data?: unknown;
-      errors?: { message: string; extensions?: { code?: string } }[];
-    }> {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const data = buffer
-            .slice(0, end)
-            .split('\n')
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5))
-            .join('');
-          buffer = buffer.slice(end + 2);
-          if (data) return JSON.parse(data);
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('event stream ended');
-        buffer += value;
-      }
-    },
-    close: () => controller.abort(),
-  };
+function subscribe(query: string) {
+  return openSubscription(
+    async (url, init) => gateway.yoga.fetch(url, init),
+    'http://gateway.test/graphql',
+    query,
+  );
 }
 
 describe('readingsCommitted subscription', () => {

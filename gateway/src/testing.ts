@@ -48,3 +48,53 @@ export async function datastreamIdOf(sql: SqlQueryable, thingId: string, key: st
   if (id === undefined) throw new Error(`no datastream ${thingId}/${key} in the sample data`);
   return id;
 }
+
+export interface SubscriptionEvent {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Test helper: opens a GraphQL subscription over server-sent events and resolves once the
+ * server has started it (Yoga opens the stream with a keep-alive comment when the subscription
+ * is running), so events published from then on reach it. `next()` gives each event's payload.
+ */
+export async function openSubscription(
+  fetchFn: (url: string, init: RequestInit) => Promise<Response>,
+  url: string,
+  query: string,
+): Promise<{ next(): Promise<SubscriptionEvent>; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetchFn(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query }),
+    signal: controller.signal,
+  });
+  if (!response.body) throw new Error('no event stream');
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const opening = await reader.read();
+  let buffer = opening.value ?? '';
+  return {
+    async next() {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const data = buffer
+            .slice(0, end)
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5))
+            .join('');
+          buffer = buffer.slice(end + 2);
+          if (data) return JSON.parse(data) as SubscriptionEvent;
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('event stream ended');
+        buffer += value;
+      }
+    },
+    close: () => controller.abort(),
+  };
+}

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { ConfigError } from '@bisa/service/environment.ts';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, hubHelp, parseHubConfig } from './config.ts';
+import { hubHelp, parseHubConfig } from './config.ts';
 
 describe('parseHubConfig', () => {
   it('uses defaults that avoid the PostgreSQL and Mosquitto ports', () => {

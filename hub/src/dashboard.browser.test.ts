@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import pino from 'pino';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from './hub.ts';
+import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
 
 // The dashboard in a real headless Chromium on top of the real embedded hub: a reading
 // published over MQTT must reach the tile through ingest, the database and the subscription.
@@ -19,23 +20,9 @@ let page: Page;
 let device: MqttClient;
 
 beforeAll(async () => {
-  hub = new Hub(
-    {
-      host: '127.0.0.1',
-      ports: { http: 0, mqtt: 0, mqttWs: 0 },
-      dataDir: undefined,
-      simulator: { enabled: false, intervalMs: 1000 },
-      logLevel: 'silent',
-    },
-    pino({ level: 'silent' }),
-  );
+  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
   await hub.start();
-  device = await mqtt.connectAsync(hub.addresses.mqtt, {
-    username: 'masamba-river-01',
-    password: 'sample-masamba-river-01',
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
+  device = await connectSampleDevice(hub.addresses.mqtt);
   const profile = path.join(ARTIFACTS, '.chromium-profile');
   await mkdir(profile, { recursive: true });
   context = await chromium.launchPersistentContext(profile, {

@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import { openSubscription } from '@bisa/gateway/testing.ts';
+import type { MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubConfig } from './config.ts';
 import { Hub } from './hub.ts';
+import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
 
 // The whole embedded hub end to end: a device publishes over MQTT to the in-process broker,
 // ingest commits to the in-process TimescaleDB, and the gateway serves and streams it.
@@ -15,13 +17,7 @@ let hub: Hub;
 let device: MqttClient;
 
 function hubConfig(simulatorEnabled: boolean): HubConfig {
-  return {
-    host: '127.0.0.1',
-    ports: { http: 0, mqtt: 0, mqttWs: 0 },
-    dataDir,
-    simulator: { enabled: simulatorEnabled, intervalMs: 200 },
-    logLevel: 'silent',
-  };
+  return embeddedTestConfig({ dataDir, simulator: { enabled: simulatorEnabled, intervalMs: 200 } });
 }
 
 async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -38,46 +34,27 @@ async function graphql<T>(query: string, variables: Record<string, unknown> = {}
 type CommittedReading = { datastreamId: string; time: string; value: number };
 
 /**
- * Opens the readingsCommitted subscription over SSE; resolves once the server has started the
- * stream (its first chunk arrived), with `event` the first committed reading matching `accept`.
+ * Opens the readingsCommitted subscription; resolves once the server has started it, with
+ * `event` the first committed reading matching `accept`.
  */
 async function nextCommitted(
   accept: (r: CommittedReading) => boolean,
 ): Promise<{ event: Promise<CommittedReading> }> {
-  const controller = new AbortController();
-  const response = await fetch(hub.addresses.graphql, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query: 'subscription { readingsCommitted { datastreamId time value } }' }),
-    signal: controller.signal,
-  });
-  if (!response.body) throw new Error('no event stream');
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const first = await reader.read();
+  const stream = await openSubscription(
+    fetch,
+    hub.addresses.graphql,
+    'subscription { readingsCommitted { datastreamId time value } }',
+  );
   const event = (async () => {
-    let buffer = first.value ?? '';
     for (;;) {
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const data = buffer
-          .slice(0, end)
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5))
-          .join('');
-        buffer = buffer.slice(end + 2);
-        const match = data
-          ? (
-              JSON.parse(data) as { data?: { readingsCommitted: CommittedReading[] } }
-            ).data?.readingsCommitted.find(accept)
-          : undefined;
-        if (match) {
-          controller.abort();
-          return match;
-        }
+      const { data } = await stream.next();
+      const match = (data as { readingsCommitted?: CommittedReading[] } | undefined)?.readingsCommitted?.find(
+        accept,
+      );
+      if (match) {
+        stream.close();
+        return match;
       }
-      const { value, done } = await reader.read();
-      if (done) throw new Error('event stream ended');
-      buffer += value;
     }
   })();
   return { event };
@@ -96,12 +73,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'bisa-hub-test-'));
   hub = new Hub(hubConfig(false), pino({ level: 'silent' }));
   await hub.start();
-  device = await mqtt.connectAsync(hub.addresses.mqtt, {
-    username: 'masamba-river-01',
-    password: 'sample-masamba-river-01',
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
+  device = await connectSampleDevice(hub.addresses.mqtt);
 });
 
 afterAll(async () => {
@@ -184,11 +156,6 @@ describe('embedded hub', () => {
     const subscription = await nextCommitted((r) => r.datastreamId === id);
     const simulated = await subscription.event;
     expect(simulated.value).toBeGreaterThan(0);
-    device = await mqtt.connectAsync(hub.addresses.mqtt, {
-      username: 'masamba-river-01',
-      password: 'sample-masamba-river-01',
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    device = await connectSampleDevice(hub.addresses.mqtt);
   });
 });

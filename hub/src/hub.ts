@@ -6,7 +6,8 @@ import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
 import { createIngestWorker } from '@bisa/ingest/ingest-worker.ts';
-import { boundPort, listen } from '@bisa/service/listen.ts';
+import { stopInOrder } from '@bisa/service/lifecycle.ts';
+import { boundPort, closeServer, listen } from '@bisa/service/listen.ts';
 import type { Logger } from 'pino';
 import { EmbeddedBroker } from './broker.ts';
 import type { HubConfig } from './config.ts';
@@ -136,23 +137,14 @@ export class Hub {
       this.#broker,
       this.#database,
     ];
-    const steps: [string, (() => Promise<void>) | undefined][] = [
+    await stopInOrder(this.#logger, [
       ['simulator', simulator && (() => simulator.stop())],
-      ['http', http && (() => closeHttp(http))],
+      ['http', http && (() => closeServer(http))],
       ['gateway', gateway && (() => gateway.stop())],
       ['ingest', ingest && (() => ingest.stop())],
       ['broker', broker && (() => broker.stop())],
       ['database', database && (() => database.close())],
-    ];
-    for (const [part, stop] of steps) {
-      if (!stop) continue;
-      try {
-        await stop();
-        this.#logger.info({ part }, 'stopped');
-      } catch (error) {
-        this.#logger.error({ part, err: error }, 'failed to stop cleanly');
-      }
-    }
+    ]);
     this.#simulator = undefined;
     this.#http = undefined;
     this.#gateway = undefined;
@@ -198,12 +190,4 @@ async function loadDashboard(): Promise<RequestHandler> {
       `the dashboard is not built (${(error as Error).message}); run "pnpm --filter @bisa/dashboard build" or start with ./bisa start`,
     );
   }
-}
-
-function closeHttp(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Live subscriptions keep connections open; they are ended so shutdown does not hang.
-    server.closeAllConnections();
-  });
 }

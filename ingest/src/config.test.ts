@@ -1,5 +1,6 @@
+import { ConfigError } from '@bisa/service/environment.ts';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ingestHelp, parseIngestConfig } from './config.ts';
+import { ingestHelp, parseIngestConfig } from './config.ts';
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/bisa';
 

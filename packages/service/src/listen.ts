@@ -1,3 +1,4 @@
+import { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:net';
 
 /**
@@ -34,6 +35,10 @@ export function boundPort(server: Server): number {
   return address.port;
 }
 
+/**
+ * Stops listening and resolves once the server is closed. An HTTP server's open connections are
+ * ended too: live subscriptions (server-sent events) never go idle and would hold shutdown forever.
+ */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
@@ -41,5 +46,6 @@ export function closeServer(server: Server): Promise<void> {
       return;
     }
     server.close(() => resolve());
+    if (server instanceof HttpServer) server.closeAllConnections();
   });
 }
