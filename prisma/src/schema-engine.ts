@@ -73,6 +73,8 @@ async function loadAdapterUtils(): Promise<BindAdapterFactory> {
 }
 
 const PG_CHAR_OID = 18;
+/** ColumnTypeEnum.Character of @prisma/driver-adapter-utils. */
+const COLUMN_TYPE_CHARACTER = 6;
 const PG_TEXT_OID = 25;
 
 /**
@@ -130,6 +132,17 @@ export async function diffDatabaseToSchema(options: {
     async connect() {
       const adapter = await factory.connect();
       pools.push(adapter.underlyingDriver() as pg.Pool);
+      // Of the `"char"` catalog columns announced as text (CharAsTextClient), the describer reads
+      // one back as a character: pg_constraint.contype, selected as constraint_type when the
+      // database has CHECK or exclusion constraints. Give that column the adapter's Character type.
+      const queryRaw = adapter.queryRaw.bind(adapter);
+      adapter.queryRaw = async (query) => {
+        const result = await queryRaw(query);
+        result.columnNames.forEach((name, index) => {
+          if (name === 'constraint_type') result.columnTypes[index] = COLUMN_TYPE_CHARACTER;
+        });
+        return result;
+      };
       return adapter;
     },
     async connectToShadowDb() {

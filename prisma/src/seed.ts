@@ -1,7 +1,23 @@
 import type { Database } from './database.ts';
 import { hashDeviceSecret } from './device-credentials.ts';
-import { AGENCIES, DIMENSIONS, OBSERVED_PROPERTIES } from './reference-data.ts';
-import { SAMPLE_LOCATIONS, SAMPLE_PROGRAMMES, SAMPLE_THINGS, sampleDeviceSecret } from './sample-data.ts';
+import {
+  AGENCIES,
+  DEFAULT_EVALUATION_SCHEME,
+  DIMENSIONS,
+  OBSERVED_PROPERTIES,
+  SUB_DIMENSIONS,
+} from './reference-data.ts';
+import {
+  SAMPLE_KPIS,
+  SAMPLE_LOCATIONS,
+  SAMPLE_PARTNERS,
+  SAMPLE_PROGRAMME_PARTNERS,
+  SAMPLE_PROGRAMMES,
+  SAMPLE_REPORTS,
+  SAMPLE_THINGS,
+  sampleDeviceSecret,
+} from './sample-data.ts';
+import type { SqlQueryable } from './sql-client.ts';
 
 /** Inserts the masterplan's dimensions, coordinating agencies and observed properties; idempotent. */
 export async function seedReferenceData(database: Database): Promise<void> {
@@ -19,6 +35,29 @@ export async function seedReferenceData(database: Database): Promise<void> {
          ON CONFLICT (id) DO UPDATE SET name_id = $2, name_en = $3, sort_order = $4, coordinator_agency_id = $5`,
         [d.id, d.nameId, d.nameEn, index + 1, d.coordinatorAgencyId],
       );
+    }
+    for (const [index, sub] of SUB_DIMENSIONS.entries()) {
+      await tx.query(
+        `INSERT INTO sub_dimension (id, dimension_id, name_id, name_en, sort_order) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET dimension_id = $2, name_id = $3, name_en = $4, sort_order = $5`,
+        [sub.id, sub.dimensionId, sub.nameId, sub.nameEn, index + 1],
+      );
+    }
+    // Inserted once: an operator's changes to the weights are the point of keeping them as data.
+    const scheme = DEFAULT_EVALUATION_SCHEME;
+    const created = await tx.query(
+      `INSERT INTO evaluation_scheme (id, name_id, name_en, is_default, on_track_ratio, at_risk_ratio)
+       VALUES ($1, $2, $3, NOT EXISTS (SELECT 1 FROM evaluation_scheme WHERE is_default), $4, $5)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [scheme.id, scheme.nameId, scheme.nameEn, scheme.onTrackRatio, scheme.atRiskRatio],
+    );
+    if (created.rows.length > 0) {
+      for (const [component, weight] of Object.entries(scheme.weights)) {
+        await tx.query(
+          `INSERT INTO evaluation_weight (scheme_id, component, weight) VALUES ($1, $2::evaluation_component, $3)`,
+          [scheme.id, component, weight],
+        );
+      }
     }
     for (const p of OBSERVED_PROPERTIES) {
       await tx.query(
@@ -42,21 +81,38 @@ export async function seedSampleData(database: Database): Promise<void> {
     for (const p of SAMPLE_PROGRAMMES) {
       // Quick wins are evaluated one year after they start.
       await tx.query(
-        `INSERT INTO programme (id, kind, dimension_id, owner_agency_id, name_id, name_en, description_id, description_en,
-                                start_date, evaluation_date, is_sample)
-         VALUES ($1, $2::programme_kind, $3, $4, $5, $6, $7, $8, $9::date, ($9::date + INTERVAL '1 year')::date, true)
+        `INSERT INTO programme (id, kind, dimension_id, sub_dimension_id, owner_agency_id, name_id, name_en,
+                                description_id, description_en, status, start_date, evaluation_date, is_sample)
+         VALUES ($1, $2::programme_kind, $3, $4, $5, $6, $7, $8, $9, $10::programme_status, $11::date,
+                 ($11::date + INTERVAL '1 year')::date, true)
          ON CONFLICT (id) DO NOTHING`,
         [
           p.id,
           p.kind,
           p.dimensionId,
+          p.subDimensionId,
           p.ownerAgencyId,
           p.nameId,
           p.nameEn,
           p.descriptionId,
           p.descriptionEn,
+          p.status,
           p.startDate,
         ],
+      );
+    }
+    for (const partner of SAMPLE_PARTNERS) {
+      await tx.query(
+        `INSERT INTO partner (id, kind, name, is_sample) VALUES ($1, $2::partner_kind, $3, true)
+         ON CONFLICT (id) DO NOTHING`,
+        [partner.id, partner.kind, partner.name],
+      );
+    }
+    for (const role of SAMPLE_PROGRAMME_PARTNERS) {
+      await tx.query(
+        `INSERT INTO programme_partner (programme_id, partner_id, role_id, role_en) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (programme_id, partner_id) DO NOTHING`,
+        [role.programmeId, role.partnerId, role.roleId, role.roleEn],
       );
     }
     for (const l of SAMPLE_LOCATIONS) {
@@ -79,5 +135,62 @@ export async function seedSampleData(database: Database): Promise<void> {
         );
       }
     }
+    await seedSampleKpis(tx);
   });
+}
+
+/**
+ * Sample KPIs measure the current evaluation year (the calendar year of the first start), so the
+ * telemetry the simulator sends counts towards them. Reports are added with a KPI, never again,
+ * so a restart does not duplicate them.
+ */
+async function seedSampleKpis(tx: SqlQueryable): Promise<void> {
+  for (const kpi of SAMPLE_KPIS) {
+    const computed = kpi.source === 'COMPUTED' ? kpi : undefined;
+    const created = await tx.query(
+      `INSERT INTO kpi (id, programme_id, name_id, name_en, unit, direction, baseline, target, component,
+                        period_start, period_end, source, datastream_id, aggregation, is_sample)
+       VALUES ($1, $2, $3, $4, $5, $6::kpi_direction, $7, $8, $9::evaluation_component,
+               date_trunc('year', now())::date, (date_trunc('year', now()) + INTERVAL '1 year')::date,
+               $10::kpi_source, (SELECT id FROM datastream WHERE thing_id = $11 AND key = $12),
+               $13::kpi_aggregation, true)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        kpi.id,
+        kpi.programmeId,
+        kpi.nameId,
+        kpi.nameEn,
+        kpi.unit,
+        kpi.direction,
+        kpi.baseline,
+        kpi.target,
+        kpi.component,
+        kpi.source,
+        computed?.thingId ?? null,
+        computed?.datastreamKey ?? null,
+        computed?.aggregation ?? null,
+      ],
+    );
+    if (created.rows.length === 0) continue;
+    for (const report of SAMPLE_REPORTS.filter((r) => r.kpiId === kpi.id)) {
+      const reviewed = report.status !== 'SUBMITTED';
+      await tx.query(
+        `INSERT INTO progress_report (kpi_id, value, observed_on, note, reporter, status, reviewer, reviewed_at,
+                                      rejection_reason)
+         VALUES ($1, $2, (SELECT period_start FROM kpi WHERE id = $1) + $3::int, $4, $5, $6::report_status, $7,
+                 CASE WHEN $8 THEN now() END, $9)`,
+        [
+          kpi.id,
+          report.value,
+          report.day,
+          report.note,
+          'Petugas OPD (contoh)',
+          report.status,
+          reviewed ? 'Bappelitbangda (contoh)' : null,
+          reviewed,
+          report.status === 'REJECTED' ? 'Angka mencakup desa di luar Luwu Utara' : null,
+        ],
+      );
+    }
+  }
 }

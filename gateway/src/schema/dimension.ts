@@ -13,6 +13,7 @@ builder.prismaObject('Dimension', {
       resolve: (dimension) => localized(dimension.nameId, dimension.nameEn),
     }),
     coordinator: t.relation('coordinatorAgency'),
+    subDimensions: t.relation('subDimensions', { query: { orderBy: { sortOrder: 'asc' } } }),
     programmes: t.relation('programmes', {
       args: { kind: t.arg({ type: ProgrammeKind, required: false }) },
       query: (args) => ({
@@ -20,6 +21,20 @@ builder.prismaObject('Dimension', {
         orderBy: { id: 'asc' },
       }),
     }),
+  }),
+});
+
+builder.prismaObject('SubDimension', {
+  description: 'An element of a dimension in the national guidance, e.g. public services under governance.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.field({
+      type: LocalizedText,
+      select: { nameId: true, nameEn: true },
+      resolve: (sub) => localized(sub.nameId, sub.nameEn),
+    }),
+    dimension: t.relation('dimension'),
+    programmes: t.relation('programmes', { query: { orderBy: { id: 'asc' } } }),
   }),
 });
 

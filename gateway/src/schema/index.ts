@@ -7,5 +7,8 @@ import './programme.ts';
 import './thing.ts';
 import './reading.ts';
 import './datastream.ts';
+import './partner.ts';
+import './evaluation.ts';
+import './kpi.ts';
 
 export const schema = builder.toSchema();

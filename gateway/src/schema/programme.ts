@@ -1,6 +1,11 @@
 import { builder } from '../builder.ts';
 import { LocalizedText, localized } from './localized-text.ts';
 
+const ProgrammeStatus = builder.enumType('ProgrammeStatus', {
+  description: 'CONTINUED: a quick win kept running after its one-year evaluation.',
+  values: ['PLANNED', 'RUNNING', 'CONTINUED', 'STOPPED'] as const,
+});
+
 export const ProgrammeKind = builder.enumType('ProgrammeKind', {
   description: 'QUICK_WIN: a small innovation evaluated one year after it starts.',
   values: ['PROGRAMME', 'QUICK_WIN'] as const,
@@ -11,6 +16,7 @@ builder.prismaObject('Programme', {
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.expose('kind', { type: ProgrammeKind }),
+    status: t.expose('status', { type: ProgrammeStatus }),
     name: t.field({
       type: LocalizedText,
       select: { nameId: true, nameEn: true },
@@ -30,8 +36,11 @@ builder.prismaObject('Programme', {
       description: 'When the programme is evaluated; for quick wins one year after the start.',
     }),
     dimension: t.relation('dimension'),
+    subDimension: t.relation('subDimension', { nullable: true }),
     owner: t.relation('ownerAgency', { description: 'The OPD responsible for the programme.' }),
-    things: t.relation('things', { query: { orderBy: { id: 'asc' } } }),
+    things: t.relation('things', { query: { orderBy: { id: 'asc' } }, description: 'Its deployed devices.' }),
+    partners: t.relation('partners', { query: { orderBy: { partnerId: 'asc' } } }),
+    kpis: t.relation('kpis', { query: { orderBy: { id: 'asc' } } }),
   }),
 });
 
