@@ -1,3 +1,4 @@
+import { connectServerDatabase } from '@bisa/db/database.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
@@ -211,6 +212,35 @@ describe('readingsCommitted subscription', () => {
         ],
       },
     });
+  });
+
+  it('reaches subscribers of every replica: each gateway listens to the database itself', async () => {
+    // A second replica with its own connections, as a second process would have.
+    const otherDatabase = connectServerDatabase(db.url);
+    const other = createGateway({ database: otherDatabase, logger: pino({ level: 'silent' }) });
+    await other.start();
+    try {
+      const query = `subscription { readingsCommitted(datastreamIds: ["${waterLevel}"]) { time value } }`;
+      const onFirst = await subscribe(query);
+      const onSecond = await openSubscription(
+        async (url, init) => other.yoga.fetch(url, init),
+        'http://replica-2.test/graphql',
+        query,
+      );
+      await db.database.sql.transaction(async (tx) => {
+        await notifyReadingsCommitted(tx, [
+          { datastreamId: waterLevel, time: '2026-11-28T02:00:00.000Z', value: 4.2 },
+        ]);
+      });
+      const expected = { data: { readingsCommitted: [{ time: '2026-11-28T02:00:00.000Z', value: 4.2 }] } };
+      expect(await onFirst.next()).toEqual(expected);
+      expect(await onSecond.next()).toEqual(expected);
+      onFirst.close();
+      onSecond.close();
+    } finally {
+      await other.stop();
+      await otherDatabase.close();
+    }
   });
 
   it('refuses an unknown programme with NOT_FOUND instead of staying silent', async () => {
