@@ -1,6 +1,7 @@
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './context.ts';
+import { DEFAULT_LIMITS, useQueryLimits } from './limits.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
@@ -17,6 +18,10 @@ export function createGatewayYoga({ context, logger, graphiql }: YogaOptions) {
     graphqlEndpoint: '/graphql',
     graphiql: graphiql ? { title: 'BISA Hub GraphQL' } : false,
     landingPage: false,
+    // One operation per request: a batch would multiply every limit below by its length.
+    batching: false,
+    maxRequestBodySize: DEFAULT_LIMITS.maxBodyBytes,
+    plugins: [useQueryLimits(DEFAULT_LIMITS)],
     // Resolvers share one Prisma client and one SQL pool; no per-request state.
     context,
     logging: {
