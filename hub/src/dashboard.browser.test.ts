@@ -63,10 +63,18 @@ describe('dashboard in Chromium', () => {
     // Indonesian formats decimals with a comma.
     await tile.getByTestId('tile-value').filter({ hasText: '4,56' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-id.png'), fullPage: true });
+    // Every quick win shows its evaluation progress, graded by the gateway.
+    const progress = page.getByTestId('quick-win-progress');
+    expect(await progress.count()).toBeGreaterThanOrEqual(14);
+    expect(await progress.first().getAttribute('data-status')).toMatch(
+      /^(NOT_STARTED|ON_TRACK|AT_RISK|OFF_TRACK|NO_DATA)$/,
+    );
+    await progress.first().getByText('Capaian evaluasi').waitFor();
 
     await page.getByTestId('language-switch').click();
     await tile.getByTestId('tile-value').filter({ hasText: '4.56' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await progress.first().getByText('Evaluation progress').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-en.png'), fullPage: true });
   });
 });

@@ -5,6 +5,7 @@ const INTL_LOCALE: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
 
 // Formatters are costly to build and a wallboard formats on every reading: one per locale.
 const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const percentFormats = new Map<Locale, Intl.NumberFormat>();
 const timeFormats = new Map<Locale, Intl.DateTimeFormat>();
 const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
 
@@ -24,6 +25,15 @@ export function formatNumber(value: number, locale: Locale): string {
     locale,
     (tag) => new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }),
   ).format(value);
+}
+
+/** A share as a whole percentage in that language (0.425 is "43%"). */
+export function formatPercent(share: number, locale: Locale): string {
+  return cached(
+    percentFormats,
+    locale,
+    (tag) => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }),
+  ).format(share);
 }
 
 /**

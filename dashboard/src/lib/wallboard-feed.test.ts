@@ -16,6 +16,7 @@ const LAYOUT: WallboardData = {
           isSample: true,
           name: { id: 'Peringatan dini banjir', en: 'Flood early warning' },
           owner: { acronym: 'BPBD' },
+          evaluation: { progress: 0.4, expectedProgress: 0.5, status: 'ON_TRACK' },
           things: [
             {
               id: 'masamba-river-01',

@@ -26,9 +26,20 @@ export interface WallboardThing {
   datastreams: WallboardDatastream[];
 }
 
+export type EvaluationStatus = 'NOT_STARTED' | 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'NO_DATA';
+
+export interface ProgrammeEvaluation {
+  /** 0..1 from baseline to target; null while no KPI has data. */
+  progress: number | null;
+  /** 0..1: where the plan says it should be by now. */
+  expectedProgress: number;
+  status: EvaluationStatus;
+}
+
 export interface WallboardProgramme {
   id: string;
   isSample: boolean;
+  evaluation: ProgrammeEvaluation;
   name: LocalizedText;
   owner: { acronym: string };
   things: WallboardThing[];
@@ -64,6 +75,11 @@ export const WallboardQuery = gql<WallboardData, Record<string, never>>`
         }
         owner {
           acronym
+        }
+        evaluation {
+          progress
+          expectedProgress
+          status
         }
         things {
           id

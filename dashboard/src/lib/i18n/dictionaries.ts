@@ -22,6 +22,14 @@ const id = {
   'programme.sampleHint': 'Data ilustrasi, bukan data resmi daerah',
   'tile.noReading': 'Belum ada pembacaan',
   'tile.observedAt': 'Diamati {time}',
+  'evaluation.label': 'Capaian evaluasi',
+  'evaluation.summary': 'Capaian {progress} dari target, rencana saat ini {expected}',
+  'evaluation.noProgress': 'Belum ada data capaian',
+  'evaluation.status.NOT_STARTED': 'Belum dimulai',
+  'evaluation.status.ON_TRACK': 'Sesuai rencana',
+  'evaluation.status.AT_RISK': 'Berisiko',
+  'evaluation.status.OFF_TRACK': 'Tertinggal',
+  'evaluation.status.NO_DATA': 'Tanpa data',
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -47,6 +55,14 @@ const en: Record<MessageKey, string> = {
   'programme.sampleHint': 'Illustrative data, not official regency data',
   'tile.noReading': 'No reading yet',
   'tile.observedAt': 'Observed {time}',
+  'evaluation.label': 'Evaluation progress',
+  'evaluation.summary': '{progress} of the way to target; the plan expects {expected} by now',
+  'evaluation.noProgress': 'No progress data yet',
+  'evaluation.status.NOT_STARTED': 'Not started',
+  'evaluation.status.ON_TRACK': 'On track',
+  'evaluation.status.AT_RISK': 'At risk',
+  'evaluation.status.OFF_TRACK': 'Off track',
+  'evaluation.status.NO_DATA': 'No data',
 };
 
 export const dictionaries: Record<'id' | 'en', Record<MessageKey, string>> = { id, en };
