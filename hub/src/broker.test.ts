@@ -131,3 +131,90 @@ describe('embedded broker ports', () => {
     await second.stop();
   });
 });
+
+describe('embedded broker with in-process ingest', () => {
+  let hooked: EmbeddedBroker;
+  const calls: { topic: string; payload: string; settle: { resolve(): void; reject(error: Error): void } }[] =
+    [];
+  let called: () => void = () => {};
+
+  beforeAll(async () => {
+    hooked = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      wsPort: 0,
+      sql: db.database.sql,
+      logger: pino({ level: 'silent' }),
+      onDeviceMessage: ({ topic, payload }) =>
+        new Promise<void>((resolve, reject) => {
+          calls.push({ topic, payload: Buffer.from(payload).toString(), settle: { resolve, reject } });
+          called();
+        }),
+    });
+    await hooked.start();
+  });
+  afterAll(async () => {
+    await hooked.stop();
+  });
+
+  const nextCall = () =>
+    new Promise<(typeof calls)[number]>((resolve) => {
+      called = () => {
+        const call = calls.at(-1);
+        if (call) resolve(call);
+      };
+    });
+
+  it('acknowledges to the device only after ingest has committed', async () => {
+    const device = await connected('masamba-river-01', 'sample-masamba-river-01', hooked.ports.mqtt);
+    const call = nextCall();
+    let acknowledged = false;
+    const published = device.publishAsync('bisa/v1/masamba-river-01/readings', 'r1', { qos: 1 }).then(() => {
+      acknowledged = true;
+    });
+    const pending = await call;
+    expect(pending).toMatchObject({ topic: 'bisa/v1/masamba-river-01/readings', payload: 'r1' });
+    // The hook has the message; a PINGREQ round trip proves the broker had time to answer, yet no PUBACK came.
+    await new Promise<void>((resolve) => {
+      const onPacket = (packet: { cmd: string }) => {
+        if (packet.cmd !== 'pingresp') return;
+        device.off('packetreceive', onPacket);
+        resolve();
+      };
+      device.on('packetreceive', onPacket);
+      device.sendPing();
+    });
+    expect(acknowledged).toBe(false);
+    pending.settle.resolve();
+    await published;
+    expect(acknowledged).toBe(true);
+  });
+
+  it('disconnects the device without acknowledging when the commit fails', async () => {
+    const device = await connected('baliase-river-01', 'sample-baliase-river-01', hooked.ports.mqtt);
+    const call = nextCall();
+    const closed = nextEvent(device, 'close');
+    let acknowledged = false;
+    device
+      .publishAsync('bisa/v1/baliase-river-01/readings', 'r2', { qos: 1 })
+      .then(() => {
+        acknowledged = true;
+      })
+      .catch(() => {});
+    (await call).settle.reject(new Error('database down'));
+    await closed;
+    expect(acknowledged).toBe(false);
+  });
+
+  it('refuses a shared subscription it cannot honour, keeping the client connected', async () => {
+    const service = await connected(
+      hooked.serviceCredentials.username,
+      hooked.serviceCredentials.password,
+      hooked.ports.mqtt,
+    );
+    await expect(service.subscribeAsync('$share/bisa-ingest/bisa/v1/+/readings', { qos: 1 })).rejects.toThrow(
+      /Subscribe error/,
+    );
+    expect(service.connected).toBe(true);
+  });
+});

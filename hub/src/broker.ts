@@ -16,6 +16,12 @@ export interface EmbeddedBrokerOptions {
   wsPort: number;
   sql: SqlQueryable;
   logger: Logger;
+  /**
+   * Ingest, in process: called with every message a device publishes under its own id, and the
+   * device gets its PUBACK only after this resolves (the reading or its dead letter committed).
+   * When it rejects, the device is disconnected without a PUBACK and resends after reconnecting.
+   */
+  onDeviceMessage?: (message: { topic: string; payload: Uint8Array }) => Promise<void>;
 }
 
 /** A principal of the embedded broker: a registered device, or the hub's own ingest worker. */
@@ -64,8 +70,29 @@ export class EmbeddedBroker {
       },
       authorizePublish: (client, packet, callback) => {
         const principal = client ? this.#principals.get(client) : undefined;
-        if (principal?.kind === 'service' || (principal && isOwnTopic(principal.deviceId, packet.topic))) {
+        if (principal?.kind === 'service') {
           callback(null);
+          return;
+        }
+        if (principal && isOwnTopic(principal.deviceId, packet.topic)) {
+          const ingest = this.#options.onDeviceMessage;
+          if (!ingest) {
+            callback(null);
+            return;
+          }
+          // aedes writes the PUBACK (QoS 1) only after this callback, and a will only goes out
+          // after it too: so nothing is acknowledged before it is committed.
+          const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+          ingest({ topic: packet.topic, payload }).then(
+            () => callback(null),
+            (error: unknown) => {
+              logger.warn(
+                { err: error, deviceId: principal.deviceId, topic: packet.topic },
+                'commit failed; the device is disconnected without an acknowledgement and resends',
+              );
+              callback(error instanceof Error ? error : new Error(String(error)));
+            },
+          );
           return;
         }
         logger.warn(
@@ -74,8 +101,24 @@ export class EmbeddedBroker {
         );
         callback(new Error(`publishing to ${packet.topic} is not allowed`));
       },
+      // Second line of defence behind authorizeSubscribe: a device is never sent another device's topic.
+      authorizeForward: (client, packet) => {
+        const principal = this.#principals.get(client);
+        if (principal?.kind === 'device' && !isOwnTopic(principal.deviceId, packet.topic)) return null;
+        return packet;
+      },
       authorizeSubscribe: (client, subscription, callback) => {
         const principal = this.#principals.get(client);
+        if (subscription.topic.startsWith('$share/')) {
+          // aedes speaks MQTT 3.1.1 and would treat "$share/..." as a plain topic that never
+          // matches: refuse it loudly instead of letting a subscriber wait for nothing.
+          logger.error(
+            { clientId: client.id, topic: subscription.topic },
+            'refused a shared subscription: the embedded broker (MQTT 3.1.1) has none; run ingest with one connection, or use Mosquitto/EMQX for several ingest workers',
+          );
+          callback(null, null);
+          return;
+        }
         if (
           principal?.kind === 'service' ||
           (principal && isOwnTopic(principal.deviceId, subscription.topic))

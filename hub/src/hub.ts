@@ -5,7 +5,7 @@ import { applyMigrations } from '@bisa/db/migrate.ts';
 import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
-import { createIngestWorker } from '@bisa/ingest/ingest-worker.ts';
+import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import { stopInOrder } from '@bisa/service/lifecycle.ts';
 import { boundPort, closeServer, listen } from '@bisa/service/listen.ts';
 import type { Logger } from 'pino';
@@ -40,7 +40,6 @@ export class Hub {
   #http: Server | undefined;
   #database: Database | undefined;
   #broker: EmbeddedBroker | undefined;
-  #ingest: ReturnType<typeof createIngestWorker> | undefined;
   #gateway: ReturnType<typeof createGateway> | undefined;
   #simulator: Simulator | undefined;
   #dashboard: RequestHandler | undefined;
@@ -89,30 +88,25 @@ export class Hub {
     await seedReferenceData(this.#database);
     await seedSampleData(this.#database);
 
+    // Ingest runs inside the broker's publish hook: a device's PUBACK follows the commit of its
+    // message, and concurrent devices' messages are committed together (group commit).
+    const ingest = createIngestPipeline({
+      database: this.#database,
+      logger: logger.child({ part: 'ingest' }),
+    });
     this.#broker = new EmbeddedBroker({
       host,
       port: ports.mqtt,
       wsPort: ports.mqttWs,
       sql: this.#database.sql,
       logger: logger.child({ part: 'broker' }),
+      onDeviceMessage: (message) => ingest.handle(message),
     });
     await this.#broker.start();
     const brokerUrl = `mqtt://127.0.0.1:${this.#broker.ports.mqtt}`;
 
     this.#gateway = createGateway({ database: this.#database, logger: logger.child({ part: 'gateway' }) });
     await this.#gateway.start();
-
-    this.#ingest = createIngestWorker({
-      database: this.#database,
-      mqtt: {
-        url: brokerUrl,
-        ...this.#broker.serviceCredentials,
-        clientId: 'bisa-hub-ingest',
-        protocolVersion: 4,
-      },
-      logger: logger.child({ part: 'ingest' }),
-    });
-    await this.#ingest.start();
 
     if (simulator.enabled) {
       this.#simulator = new Simulator({
@@ -129,11 +123,10 @@ export class Hub {
   /** Stops in the reverse order of start; each part in its own try so one failure does not skip the rest. */
   async stop(): Promise<void> {
     this.#ready = false;
-    const [simulator, http, gateway, ingest, broker, database] = [
+    const [simulator, http, gateway, broker, database] = [
       this.#simulator,
       this.#http,
       this.#gateway,
-      this.#ingest,
       this.#broker,
       this.#database,
     ];
@@ -141,14 +134,12 @@ export class Hub {
       ['simulator', simulator && (() => simulator.stop())],
       ['http', http && (() => closeServer(http))],
       ['gateway', gateway && (() => gateway.stop())],
-      ['ingest', ingest && (() => ingest.stop())],
       ['broker', broker && (() => broker.stop())],
       ['database', database && (() => database.close())],
     ]);
     this.#simulator = undefined;
     this.#http = undefined;
     this.#gateway = undefined;
-    this.#ingest = undefined;
     this.#broker = undefined;
     this.#database = undefined;
   }

@@ -9,6 +9,8 @@ describe('parseIngestConfig', () => {
     expect(parseIngestConfig({ DATABASE_URL })).toEqual({
       databaseUrl: DATABASE_URL,
       mqtt: { url: 'mqtt://127.0.0.1:1883', clientId: 'bisa-ingest', protocolVersion: 5 },
+      connections: 1,
+      shareGroup: undefined,
       http: { host: '127.0.0.1', port: 4802 },
       logLevel: 'info',
     });
@@ -68,6 +70,18 @@ describe('parseIngestConfig', () => {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('hunter2');
+  });
+
+  it('shares the readings subscription when it has several connections, and only over MQTT 5', () => {
+    expect(parseIngestConfig({ DATABASE_URL, INGEST_CONNECTIONS: '4' })).toMatchObject({
+      connections: 4,
+      shareGroup: 'bisa-ingest',
+    });
+    expect(parseIngestConfig({ DATABASE_URL, INGEST_SHARE_GROUP: 'site-a' }).shareGroup).toBe('site-a');
+    expect(() =>
+      parseIngestConfig({ DATABASE_URL, INGEST_CONNECTIONS: '2', MQTT_PROTOCOL_VERSION: '4' }),
+    ).toThrow(/MQTT_PROTOCOL_VERSION.*shared subscriptions do not exist in MQTT 3\.1\.1/);
+    expect(() => parseIngestConfig({ DATABASE_URL, INGEST_CONNECTIONS: '0' })).toThrow(/INGEST_CONNECTIONS/);
   });
 
   it('requires DATABASE_URL', () => {

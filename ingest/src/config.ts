@@ -21,6 +21,15 @@ export const INGEST_VARIABLES = {
     description: 'Stable MQTT client id; the broker keeps this persistent session while ingest is down',
     default: 'bisa-ingest',
   },
+  INGEST_CONNECTIONS: {
+    description:
+      'MQTT connections of this worker; each commits one message at a time, so more connections commit more messages per transaction. Above 1 needs MQTT 5 shared subscriptions; connection i > 0 uses client id <INGEST_CLIENT_ID>-i and user <MQTT_USERNAME>_i',
+    default: '1',
+  },
+  INGEST_SHARE_GROUP: {
+    description:
+      'MQTT 5 shared-subscription group for readings ($share/<group>/bisa/v1/+/readings), so several connections and worker processes share the load; default bisa-ingest when INGEST_CONNECTIONS > 1, else none',
+  },
   INGEST_HTTP_HOST: {
     description: 'Address of the health and metrics server (/healthz, /readyz, /metrics)',
     default: '127.0.0.1',
@@ -32,6 +41,8 @@ export const INGEST_VARIABLES = {
 export interface IngestConfig {
   databaseUrl: string;
   mqtt: { url: string; username?: string; password?: string; clientId: string; protocolVersion: 4 | 5 };
+  connections: number;
+  shareGroup: string | undefined;
   http: { host: string; port: number };
   logLevel: string;
 }
@@ -52,6 +63,15 @@ const schema = z.object({
     .enum(['4', '5'], { error: 'must be 4 or 5' })
     .transform((v) => (v === '4' ? 4 : 5)),
   INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -'),
+  INGEST_CONNECTIONS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1-64')
+    .max(64, 'must be 1-64'),
+  INGEST_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .optional(),
   INGEST_HTTP_HOST: z.string().min(1),
   INGEST_HTTP_PORT: z.coerce
     .number({ error: 'must be a number' })
@@ -65,7 +85,21 @@ const schema = z.object({
 
 /** Parses the environment; throws one ConfigError naming every bad variable and what it should be. */
 export function parseIngestConfig(env: Record<string, string | undefined>): IngestConfig {
-  const c = parseEnvironment(INGEST_VARIABLES, schema, env);
+  const c = parseEnvironment(
+    INGEST_VARIABLES,
+    schema.superRefine((v, ctx) => {
+      const shared = v.INGEST_CONNECTIONS > 1 || v.INGEST_SHARE_GROUP !== undefined;
+      if (shared && v.MQTT_PROTOCOL_VERSION === 4) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MQTT_PROTOCOL_VERSION'],
+          message:
+            'must be 5 with INGEST_CONNECTIONS > 1 or INGEST_SHARE_GROUP: shared subscriptions do not exist in MQTT 3.1.1',
+        });
+      }
+    }),
+    env,
+  );
   return {
     databaseUrl: c.DATABASE_URL,
     mqtt: {
@@ -75,6 +109,8 @@ export function parseIngestConfig(env: Record<string, string | undefined>): Inge
       clientId: c.INGEST_CLIENT_ID,
       protocolVersion: c.MQTT_PROTOCOL_VERSION,
     },
+    connections: c.INGEST_CONNECTIONS,
+    shareGroup: c.INGEST_SHARE_GROUP ?? (c.INGEST_CONNECTIONS > 1 ? 'bisa-ingest' : undefined),
     http: { host: c.INGEST_HTTP_HOST, port: c.INGEST_HTTP_PORT },
     logLevel: c.LOG_LEVEL,
   };
@@ -90,4 +126,14 @@ export function ingestHelp(): string {
     ],
     INGEST_VARIABLES,
   );
+}
+
+/** What the device CLI (devices.ts) reads from the environment: only the database. */
+export function parseDevicesConfig(env: Record<string, string | undefined>): { databaseUrl: string } {
+  const c = parseEnvironment(
+    { DATABASE_URL: INGEST_VARIABLES.DATABASE_URL },
+    schema.pick({ DATABASE_URL: true }),
+    env,
+  );
+  return { databaseUrl: c.DATABASE_URL };
 }

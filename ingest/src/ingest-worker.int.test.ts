@@ -27,8 +27,9 @@ const logger = pino({ level: 'silent' });
 const WAIT = { timeout: 15_000, interval: 50 };
 
 const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
-// A random minute in 2001 per call, so no two tests (or runs) collide on (datastream, time).
-const uniqueTime = () => new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 365 * 24 * 60) * 60_000);
+// A random millisecond of the last 20 days (inside the accepted window) per call, so no two tests
+// (or runs) collide on (datastream, time).
+const uniqueTime = () => new Date(Date.now() - 60_000 - Math.floor(Math.random() * 20 * 86_400_000));
 const reading = (time: Date, values: Record<string, unknown>) =>
   JSON.stringify({ time: time.toISOString(), values });
 
@@ -166,8 +167,9 @@ describe('ingest worker (PostgreSQL + Mosquitto)', () => {
   });
 
   it('stores a batch and keeps the newest reading as latest, ignoring an older one sent later', async () => {
-    const t1 = new Date(Date.UTC(2030, 0, 1, 0, 0, Math.floor(Math.random() * 3600)));
-    const t2 = new Date(t1.getTime() + 60_000);
+    // Newer than every uniqueTime(), which are at least a minute old.
+    const t1 = new Date(Date.now() - 50_000);
+    const t2 = new Date(t1.getTime() + 20_000);
     const batch = JSON.stringify([
       { time: t1.toISOString(), values: { water_level: 1.1, rainfall: 3 } },
       { time: t2.toISOString(), values: { water_level: 1.2, rainfall: 4 } },
@@ -285,6 +287,28 @@ describe('ingest worker (PostgreSQL + Mosquitto)', () => {
           ),
         );
       },
+    },
+    {
+      name: 'a time outside the accepted window',
+      reason: 'time_outside_window',
+      payload: () =>
+        Buffer.from(
+          reading(new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1e10)), { water_level: 1 }),
+        ),
+    },
+    {
+      name: 'one metric twice at one time',
+      reason: 'ambiguous_field',
+      payload: () => {
+        const time = uniqueTime();
+        return Buffer.from(`[${reading(time, { water_level: 1 })},${reading(time, { water_level: 2 })}]`);
+      },
+    },
+    {
+      name: 'a status that is neither online nor offline',
+      reason: 'invalid_status',
+      topic: 'bisa/v1/masamba-river-01/status',
+      payload: () => Buffer.from(`up-${uniqueId('s')}`),
     },
     {
       name: 'a malformed device id in the topic',

@@ -1,132 +1,96 @@
+import { READINGS_SUBSCRIPTION, STATUS_SUBSCRIPTION, sharedSubscription } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
-import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
-import { emptyMetrics, type IngestMetrics } from './metrics.ts';
-import { createMqttSubscriber, type IncomingMessage, type MqttOptions } from './mqtt.ts';
-import { decideMessage, type MessageDecision } from './readings-message.ts';
-import { insertDeadLetter } from './repositories/dead-letters.ts';
-import { insertReadings, upsertLatestReadings } from './repositories/readings.ts';
-import {
-  findThingStreams,
-  markThingRejected,
-  markThingSeen,
-  type ThingStreams,
-} from './repositories/things.ts';
+import { createIngestPipeline } from './ingest-pipeline.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { createMqttSubscriber, type MqttOptions, type MqttSubscriber } from './mqtt.ts';
 
 export interface IngestWorkerDeps {
   database: Database;
-  mqtt: MqttOptions;
+  mqtt: Omit<MqttOptions, 'subscriptions'>;
+  /**
+   * MQTT connections, each with one message in hand at a time (mqtt.js acknowledges after the
+   * handler): more connections, more messages per commit. More than one needs `shareGroup`.
+   */
+  connections?: number;
+  /** MQTT 5 shared-subscription group for readings, so connections and processes share the load. */
+  shareGroup?: string;
   logger: Logger;
 }
 
 export interface IngestWorker {
   /** Connects to the broker and resolves once subscribed. Does not migrate the database. */
   start(): Promise<void>;
-  /** Stops taking messages, lets the in-flight commit finish, disconnects keeping the session. */
+  /** Stops taking messages, lets the in-flight commits finish, disconnects keeping the sessions. */
   stop(): Promise<void>;
   metrics(): IngestMetrics;
 }
 
 /**
- * The ingest worker: every readings message becomes, in one transaction, either its readings
- * (plus latest values, device status and a committed-readings notification) or one dead letter;
- * only then is it acknowledged to the broker.
+ * The ingest worker: MQTT connections feeding one validation and group-commit pipeline. Every
+ * message becomes, in a committed transaction, its readings (plus latest values, device status
+ * and a committed-readings notification), a device status, or one dead letter; only then is it
+ * acknowledged to the broker.
  */
 export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
-  const { database } = deps;
-  const log = deps.logger.child({ component: 'ingest' });
-  const counts = emptyMetrics();
-  // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at once.
-  const things = new Map<string, ThingStreams>();
-
-  async function lookupThing(thingId: string): Promise<ThingStreams | undefined> {
-    const cached = things.get(thingId);
-    if (cached) return cached;
-    const loaded = await findThingStreams(database.sql, thingId);
-    if (loaded) things.set(thingId, loaded);
-    return loaded;
+  const connections = deps.connections ?? 1;
+  const { shareGroup } = deps;
+  if (!Number.isInteger(connections) || connections < 1) {
+    throw new Error(`ingest connections must be a whole number >= 1, not ${connections}`);
   }
-
-  async function decide(message: IncomingMessage): Promise<MessageDecision> {
-    const decision = await decideMessage(message.topic, message.payload, lookupThing);
-    if (decision.kind === 'reject' && decision.reason === 'unknown_metric' && decision.deviceId) {
-      // The cached device may predate a datastream added since: decide again on fresh data.
-      things.delete(decision.deviceId);
-      return decideMessage(message.topic, message.payload, lookupThing);
-    }
-    return decision;
-  }
-
-  async function commit(message: IncomingMessage, decision: MessageDecision): Promise<void> {
-    if (decision.kind === 'store') {
-      const inserted = await database.sql.transaction(async (tx) => {
-        const rows = await insertReadings(tx, decision.rows);
-        await upsertLatestReadings(tx, rows);
-        await markThingSeen(tx, decision.thingId);
-        await notifyReadingsCommitted(tx, rows);
-        return rows.length;
-      });
-      counts.readingsCommitted += inserted;
-      counts.readingsDuplicate += decision.rows.length - inserted;
-      log.debug(
-        { deviceId: decision.thingId, inserted, received: decision.rows.length },
-        'readings committed',
-      );
-      return;
-    }
-    await database.sql.transaction(async (tx) => {
-      await insertDeadLetter(tx, {
-        topic: message.topic,
-        clientId: decision.deviceId,
-        payload: decision.payload,
-        reason: decision.reason,
-        detail: decision.detail,
-      });
-      if (decision.knownDevice && decision.deviceId) {
-        await markThingRejected(tx, decision.deviceId, `${decision.reason}: ${decision.detail}`);
-      }
-    });
-    counts.deadLettered[decision.reason] += 1;
-    log.info(
-      { topic: message.topic, deviceId: decision.deviceId, reason: decision.reason, detail: decision.detail },
-      'message dead-lettered',
+  if (shareGroup !== undefined && (deps.mqtt.protocolVersion ?? 5) !== 5) {
+    throw new Error(
+      'shared subscriptions (several ingest connections or workers) need MQTT 5; the broker speaks MQTT 3.1.1 only (the embedded aedes broker does): use one connection without a share group',
     );
   }
-
-  const subscriber = createMqttSubscriber(
-    deps.mqtt,
-    async (message) => {
-      try {
-        await commit(message, await decide(message));
-      } catch (error) {
-        // Never acknowledged on failure: the subscriber retries, and the broker redelivers if we go away.
-        counts.commitFailures += 1;
-        // The retry decides again on fresh registry data, in case a cached datastream was removed.
-        things.clear();
-        throw error;
-      }
-    },
-    deps.logger,
+  if (connections > 1 && shareGroup === undefined) {
+    throw new Error(
+      `${connections} ingest connections without a shared-subscription group would each receive every message; set a share group`,
+    );
+  }
+  const pipeline = createIngestPipeline({ database: deps.database, logger: deps.logger });
+  const readings =
+    shareGroup === undefined ? READINGS_SUBSCRIPTION : sharedSubscription(shareGroup, READINGS_SUBSCRIPTION);
+  const subscribers: MqttSubscriber[] = Array.from({ length: connections }, (_, i) =>
+    createMqttSubscriber(
+      {
+        ...deps.mqtt,
+        // Connection 0 keeps the configured identity; the others get their own, because a broker
+        // that ties client ids to user names (Mosquitto's use_username_as_clientid) allows one
+        // connection per user.
+        clientId: i === 0 ? deps.mqtt.clientId : `${deps.mqtt.clientId}-${i}`,
+        ...(deps.mqtt.username === undefined || i === 0 ? {} : { username: `${deps.mqtt.username}_${i}` }),
+        // Status is retained, and a broker sends retained messages to plain subscriptions only,
+        // so one connection subscribes to it without sharing; each status is idempotent anyway.
+        subscriptions: i === 0 ? [readings, STATUS_SUBSCRIPTION] : [readings],
+      },
+      (message) => pipeline.handle(message),
+      deps.logger.child({ connection: i }),
+    ),
   );
+  const log = deps.logger.child({ component: 'ingest' });
 
   return {
-    start: () => subscriber.start(),
+    async start() {
+      await Promise.all(subscribers.map((s) => s.start()));
+    },
     async stop() {
-      try {
-        await subscriber.stop();
-      } catch (error) {
-        log.error({ err: error }, 'MQTT disconnect failed');
-      }
+      await Promise.all(
+        subscribers.map((s) =>
+          s.stop().catch((error: unknown) => log.error({ err: error }, 'MQTT disconnect failed')),
+        ),
+      );
     },
     metrics() {
-      const mqtt = subscriber.counters();
+      const mqtt = subscribers.map((s) => s.counters());
+      const sum = (pick: (c: (typeof mqtt)[number]) => number) => mqtt.reduce((n, c) => n + pick(c), 0);
       return {
-        ...counts,
-        deadLettered: { ...counts.deadLettered },
-        mqttConnected: mqtt.connected,
-        mqttConnects: mqtt.connects,
-        messagesReceived: mqtt.received,
-        messagesAcknowledged: mqtt.acknowledged,
+        ...pipeline.metrics(),
+        mqttConnected: mqtt.every((c) => c.connected),
+        mqttConnects: sum((c) => c.connects),
+        messagesReceived: sum((c) => c.received),
+        messagesRedelivered: sum((c) => c.redelivered),
+        messagesAcknowledged: sum((c) => c.acknowledged),
       };
     },
   };

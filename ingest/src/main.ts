@@ -13,7 +13,13 @@ import { createIngestWorker } from './ingest-worker.ts';
 const config = configOrExit('bisa-ingest', parseIngestConfig, ingestHelp);
 const logger = pino({ name: 'bisa-ingest', level: config.logLevel });
 const database = connectServerDatabase(config.databaseUrl);
-const worker = createIngestWorker({ database, mqtt: config.mqtt, logger });
+const worker = createIngestWorker({
+  database,
+  mqtt: config.mqtt,
+  connections: config.connections,
+  ...(config.shareGroup === undefined ? {} : { shareGroup: config.shareGroup }),
+  logger,
+});
 const http = createHealthServer({ ...config.http, worker, database, logger });
 
 await runUntilSignalled({

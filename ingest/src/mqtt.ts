@@ -1,9 +1,10 @@
-import { READINGS_SUBSCRIPTION } from '@bisa/contract/topics.ts';
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
 export interface MqttOptions {
   url: string;
+  /** Topic filters to subscribe at QoS 1, e.g. bisa/v1/+/readings or $share/<group>/bisa/v1/+/readings. */
+  subscriptions: readonly string[];
   username?: string;
   password?: string;
   /** Stable across restarts: the broker keeps this client's session and queues messages for it. */
@@ -22,6 +23,8 @@ export interface MqttOptions {
 export interface IncomingMessage {
   topic: string;
   payload: Buffer;
+  /** The broker sent it before without getting an acknowledgement (DUP flag). */
+  redelivered: boolean;
 }
 
 /**
@@ -34,11 +37,12 @@ export interface MqttCounters {
   connected: boolean;
   connects: number;
   received: number;
+  redelivered: number;
   acknowledged: number;
 }
 
 export interface MqttSubscriber {
-  /** Connects and resolves once the readings subscription is in place. */
+  /** Connects and resolves once the subscriptions are in place. */
   start(): Promise<void>;
   /** Stops taking messages, lets the in-flight one finish, then disconnects keeping the session. */
   stop(): Promise<void>;
@@ -71,7 +75,13 @@ export function createMqttSubscriber(
   logger: Logger,
 ): MqttSubscriber {
   const log = logger.child({ component: 'mqtt' });
-  const counters: MqttCounters = { connected: false, connects: 0, received: 0, acknowledged: 0 };
+  const counters: MqttCounters = {
+    connected: false,
+    connects: 0,
+    received: 0,
+    redelivered: 0,
+    acknowledged: 0,
+  };
   let client: MqttClient | undefined;
   let stopping = false;
   /** The network connection in use; its `retry` ends when it closes or stop() begins. */
@@ -82,6 +92,7 @@ export function createMqttSubscriber(
     const message: IncomingMessage = {
       topic: packet.topic,
       payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+      redelivered: packet.dup,
     };
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -106,6 +117,7 @@ export function createMqttSubscriber(
       return;
     }
     counters.received += 1;
+    if (packet.dup) counters.redelivered += 1;
     const delivery = link;
     inFlight = deliver(packet, delivery.retry.signal).then((committed) => {
       // A PUBACK is only valid on the connection that delivered the message: mqtt.js would queue
@@ -121,11 +133,11 @@ export function createMqttSubscriber(
   }
 
   async function subscribe(c: MqttClient): Promise<void> {
-    const granted = await c.subscribeAsync(READINGS_SUBSCRIPTION, { qos: 1 });
+    const granted = await c.subscribeAsync([...options.subscriptions], { qos: 1 });
     const refused = granted.filter((g) => g.qos !== 1);
     if (refused.length > 0) {
       throw new Error(
-        `broker refused subscription ${READINGS_SUBSCRIPTION} at QoS 1 (granted ${refused.map((g) => g.qos).join(', ')}); allow the ingest user to read bisa/v1/+/readings`,
+        `broker refused subscription ${refused.map((g) => `${g.topic} (granted ${g.qos})`).join(', ')} at QoS 1; allow the ingest user to read bisa/v1/+/readings and bisa/v1/+/status`,
       );
     }
   }

@@ -14,10 +14,18 @@ export interface DeadLetter {
   detail: string;
 }
 
-/** Stores a refused message with its raw bytes, so the operator can see exactly what arrived. */
-export async function insertDeadLetter(db: SqlQueryable, letter: DeadLetter): Promise<void> {
+/** Stores refused messages with their raw bytes, so the operator can see exactly what arrived. */
+export async function insertDeadLetters(db: SqlQueryable, letters: readonly DeadLetter[]): Promise<void> {
+  if (letters.length === 0) return;
   await db.query(
-    `INSERT INTO dead_letter (topic, client_id, payload, reason, detail) VALUES ($1, $2, $3, $4, $5)`,
-    [letter.topic, letter.clientId, Buffer.from(letter.payload), letter.reason, letter.detail],
+    `INSERT INTO dead_letter (topic, client_id, payload, reason, detail)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[])`,
+    [
+      letters.map((l) => l.topic),
+      letters.map((l) => l.clientId),
+      letters.map((l) => Buffer.from(l.payload)),
+      letters.map((l) => l.reason),
+      letters.map((l) => l.detail),
+    ],
   );
 }

@@ -4,9 +4,9 @@ import { applyMigrations } from '@bisa/db/migrate.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertDeadLetter } from './dead-letters.ts';
+import { insertDeadLetters } from './dead-letters.ts';
 import { insertReadings, upsertLatestReadings } from './readings.ts';
-import { findThingStreams, markThingRejected, markThingSeen } from './things.ts';
+import { findThingStreams, markThingConnection, markThingRejected, markThingsAccepted } from './things.ts';
 
 // The same SQL runs on a PostgreSQL server and on the embedded PGlite with TimescaleDB (hub mode).
 const backends: [string, () => Promise<{ database: Database; close(): Promise<void> }>][] = [
@@ -74,32 +74,57 @@ describe.each(backends)('repositories on %s', (_name, open) => {
   it('stores dead letters byte for byte and tracks device status', async () => {
     const { sql } = backend.database;
     const payload = new Uint8Array([0, 0xff, 0x7b, 0x0a]);
-    await insertDeadLetter(sql, {
-      topic: 'bisa/v1/masamba-market-aq-01/readings',
-      clientId: 'masamba-market-aq-01',
-      payload,
-      reason: 'invalid_utf8',
-      detail: 'payload is not valid UTF-8 text',
-    });
+    await insertDeadLetters(sql, [
+      {
+        topic: 'bisa/v1/masamba-market-aq-01/readings',
+        clientId: 'masamba-market-aq-01',
+        payload,
+        reason: 'invalid_utf8',
+        detail: 'payload is not valid UTF-8 text',
+      },
+      {
+        topic: 'bisa/v1/Bad/readings',
+        clientId: null,
+        payload: new Uint8Array(),
+        reason: 'invalid_topic',
+        detail: 'd',
+      },
+    ]);
     const { rows } = await sql.query<{ payload: Uint8Array; reason: string }>(
-      "SELECT payload, reason FROM dead_letter WHERE client_id = 'masamba-market-aq-01'",
+      "SELECT payload, reason FROM dead_letter WHERE client_id = 'masamba-market-aq-01' OR client_id IS NULL ORDER BY id",
     );
     expect(rows.map((r) => [Buffer.from(r.payload).toString('hex'), r.reason])).toEqual([
       ['00ff7b0a', 'invalid_utf8'],
+      ['', 'invalid_topic'],
     ]);
     await markThingRejected(sql, 'masamba-market-aq-01', 'invalid_utf8: bad');
     const status = async () =>
       (
-        await sql.query<{ last_error: string | null; last_seen_at: Date | null }>(
-          "SELECT last_error, last_seen_at FROM thing WHERE id = 'masamba-market-aq-01'",
+        await sql.query<{
+          last_error: string | null;
+          last_seen_at: Date | null;
+          last_accepted_at: Date | null;
+          connection: string | null;
+          connection_at: Date | null;
+        }>(
+          "SELECT last_error, last_seen_at, last_accepted_at, connection, connection_at FROM thing WHERE id = 'masamba-market-aq-01'",
         )
       ).rows[0];
     expect(await status()).toMatchObject({
       last_error: 'invalid_utf8: bad',
       last_seen_at: expect.anything(),
+      last_accepted_at: null,
     });
-    await markThingSeen(sql, 'masamba-market-aq-01');
-    expect((await status())?.last_error).toBeNull();
+    await markThingsAccepted(sql, ['masamba-market-aq-01']);
+    expect(await status()).toMatchObject({ last_error: null, last_accepted_at: expect.anything() });
+    await markThingConnection(sql, 'masamba-market-aq-01', 'online');
+    const online = await status();
+    expect(online?.connection).toBe('online');
+    // The same status again (a redelivery, a re-sent retained message) keeps when it changed.
+    await markThingConnection(sql, 'masamba-market-aq-01', 'online');
+    expect((await status())?.connection_at).toEqual(online?.connection_at);
+    await markThingConnection(sql, 'masamba-market-aq-01', 'offline');
+    expect((await status())?.connection).toBe('offline');
   });
 
   it('finds a device without datastreams, and no device for an unknown id', async () => {
@@ -107,7 +132,13 @@ describe.each(backends)('repositories on %s', (_name, open) => {
     await sql.query(
       "INSERT INTO thing (id, name, programme_id, location_id) VALUES ('bare-01', 'bare', 'public-wifi', 'masamba-park')",
     );
-    expect(await findThingStreams(sql, 'bare-01')).toEqual({ thingId: 'bare-01', datastreamIds: new Map() });
+    expect(await findThingStreams(sql, 'bare-01')).toEqual({
+      thingId: 'bare-01',
+      disabled: false,
+      datastreamIds: new Map(),
+    });
+    await sql.query("UPDATE thing SET disabled_at = now() WHERE id = 'bare-01'");
+    expect((await findThingStreams(sql, 'bare-01'))?.disabled).toBe(true);
     expect(await findThingStreams(sql, 'ghost-01')).toBeUndefined();
   });
 });

@@ -4,16 +4,22 @@ import {
   MAX_BATCH_LENGTH,
   MAX_PAYLOAD_BYTES,
   parseReadingsPayload,
+  parseStatusPayload,
   type RejectionReason,
 } from './payload.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
-const parse = (text: string) => parseReadingsPayload(encode(text));
+// A fixed clock, so the accepted timestamp window does not depend on when the tests run.
+const NOW = new Date('2026-11-28T12:00:00Z');
+const DEVICE = 'masamba-river-01';
+const parseAt = (payload: Uint8Array) => parseReadingsPayload(payload, { now: NOW, deviceId: DEVICE });
+const parse = (text: string) => parseAt(encode(text));
 
 describe('parseReadingsPayload', () => {
   it('parses a single reading and normalises its time to UTC', () => {
     expect(parse('{"time":"2026-11-28T10:00:00+08:00","values":{"water_level":1.25,"rainfall":0}}')).toEqual({
       ok: true,
+      format: 'bisa',
       readings: [{ time: new Date('2026-11-28T02:00:00Z'), values: { water_level: 1.25, rainfall: 0 } }],
     });
   });
@@ -24,6 +30,7 @@ describe('parseReadingsPayload', () => {
     );
     expect(result).toEqual({
       ok: true,
+      format: 'bisa',
       readings: [
         { time: new Date('2026-11-28T02:00:00Z'), values: { pm25: 12 } },
         { time: new Date('2026-11-28T02:01:00.500Z'), values: { pm25: -300 } },
@@ -36,9 +43,10 @@ describe('parseReadingsPayload', () => {
       { time: new Date('2026-11-28T02:00:00Z'), values: { water_level: 1 } },
       { time: new Date('2026-11-28T02:01:00Z'), values: { water_level: 2 } },
     ];
-    expect(parseReadingsPayload(encode(encodeReadingsPayload(readings)))).toEqual({ ok: true, readings });
-    expect(parseReadingsPayload(encode(encodeReadingsPayload(readings.slice(0, 1))))).toEqual({
+    expect(parseAt(encode(encodeReadingsPayload(readings)))).toEqual({ ok: true, format: 'bisa', readings });
+    expect(parseAt(encode(encodeReadingsPayload(readings.slice(0, 1))))).toEqual({
       ok: true,
+      format: 'bisa',
       readings: readings.slice(0, 1),
     });
   });
@@ -60,7 +68,7 @@ describe('parseReadingsPayload', () => {
     ['a missing time', encode('{"values":{"x":1}}'), 'invalid_time'],
     ['a time without offset', encode('{"time":"2026-11-28T02:00:00","values":{"x":1}}'), 'invalid_time'],
     ['a date without time', encode('{"time":"2026-11-28","values":{"x":1}}'), 'invalid_time'],
-    ['epoch seconds', encode('{"time":1764295200,"values":{"x":1}}'), 'invalid_time'],
+    ['epoch seconds', encode('{"time":1795831200,"values":{"x":1}}'), 'invalid_time'],
     ['a number as a string', encode('{"time":"2026-11-28T02:00:00Z","values":{"x":"1.5"}}'), 'invalid_value'],
     ['null', encode('{"time":"2026-11-28T02:00:00Z","values":{"x":null}}'), 'invalid_value'],
     ['a boolean', encode('{"time":"2026-11-28T02:00:00Z","values":{"x":true}}'), 'invalid_value'],
@@ -74,10 +82,57 @@ describe('parseReadingsPayload', () => {
       encode(JSON.stringify(Array.from({ length: MAX_BATCH_LENGTH + 1 }, () => ({})))),
       'batch_too_large',
     ],
+    ['a time 31 days old', encode('{"time":"2026-10-28T11:59:59Z","values":{"x":1}}'), 'time_outside_window'],
+    [
+      'a time 6 minutes ahead',
+      encode('{"time":"2026-11-28T12:06:00Z","values":{"x":1}}'),
+      'time_outside_window',
+    ],
+    [
+      'the epoch of a reset clock',
+      encode('{"time":"1970-01-01T00:00:00Z","values":{"x":1}}'),
+      'time_outside_window',
+    ],
+    [
+      'one metric twice at one time',
+      encode(
+        '[{"time":"2026-11-28T02:00:00Z","values":{"x":1}},{"time":"2026-11-28T10:00:00+08:00","values":{"x":2}}]',
+      ),
+      'ambiguous_field',
+    ],
+    [
+      'a record in both formats',
+      encode('[{"time":"2026-11-28T02:00:00Z","values":{"x":1},"v":1}]'),
+      'ambiguous_field',
+    ],
+    [
+      'both formats in one message',
+      encode('[{"time":"2026-11-28T02:00:00Z","values":{"x":1}},{"n":"x","v":1,"t":1795831200}]'),
+      'ambiguous_field',
+    ],
+    ['a SenML string value', encode('[{"n":"x","vs":"high","t":1795831200}]'), 'invalid_value'],
+    ['a SenML string number', encode('[{"n":"x","v":"1.5","t":1795831200}]'), 'invalid_value'],
+    ['SenML v and vs together', encode('[{"n":"x","v":1,"vs":"1","t":1795831200}]'), 'ambiguous_field'],
+    ['a SenML relative time', encode('[{"n":"x","v":1,"t":-60}]'), 'invalid_time'],
+    ['a SenML record without time', encode('[{"n":"x","v":1}]'), 'invalid_time'],
+    ['a SenML string time', encode('[{"n":"x","v":1,"t":"2026-11-28T02:00:00Z"}]'), 'invalid_time'],
+    [
+      'a SenML base name of another device',
+      encode('[{"bn":"other-01/","n":"x","v":1,"bt":1795831200}]'),
+      'ambiguous_field',
+    ],
+    ['a SenML must-understand field', encode('[{"n":"x","v":1,"t":1795831200,"crit_":1}]'), 'invalid_shape'],
+    ['a SenML upper-case name', encode('[{"n":"Temp","v":1,"t":1795831200}]'), 'invalid_shape'],
+    [
+      'a SenML name twice at one time',
+      encode('[{"bt":1795831200,"n":"x","v":1},{"n":"x","v":2}]'),
+      'ambiguous_field',
+    ],
+    ['a SenML time outside the window', encode('[{"n":"x","v":1,"t":1000000000}]'), 'time_outside_window'],
   ];
 
   it.each(cases)('refuses %s', (_name, payload, reason) => {
-    const result = parseReadingsPayload(payload);
+    const result = parseAt(payload);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toBe(reason);
     expect(!result.ok && result.detail.length).toBeGreaterThan(0);
@@ -92,13 +147,60 @@ describe('parseReadingsPayload', () => {
 
   it('accepts exactly the limits', () => {
     const batch = Array.from({ length: MAX_BATCH_LENGTH }, (_, i) => ({
-      time: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      time: new Date(Date.UTC(2026, 10, 28) + i * 1000).toISOString(),
       values: { x: i },
     }));
     expect(parse(JSON.stringify(batch)).ok).toBe(true);
     const padded = `{"time":"2026-11-28T02:00:00Z","values":{"x":1}}`;
     const exact = new Uint8Array(MAX_PAYLOAD_BYTES).fill(0x20);
     exact.set(encode(padded));
-    expect(parseReadingsPayload(exact).ok).toBe(true);
+    expect(parseAt(exact).ok).toBe(true);
+  });
+
+  it('accepts the edges of the timestamp window', () => {
+    expect(parse('{"time":"2026-10-29T12:00:00Z","values":{"x":1}}').ok).toBe(true);
+    expect(parse('{"time":"2026-11-28T12:05:00Z","values":{"x":1}}').ok).toBe(true);
+  });
+
+  it('refuses every reason with a reason-specific detail, never by throwing', () => {
+    expect(() => parseAt(new Uint8Array([0xc3, 0x28]))).not.toThrow();
+  });
+});
+
+describe('SenML JSON (RFC 8428)', () => {
+  it('resolves base name, base time and base value, and groups records by time', () => {
+    const result = parse(
+      JSON.stringify([
+        { bn: `${DEVICE}/`, bt: 1795831200, bv: 1, n: 'water_level', u: 'm', v: 0.5 },
+        { n: 'rainfall', u: 'mm', v: -1, t: 0 },
+        { n: 'water_level', v: 0.75, t: 60.5 },
+      ]),
+    );
+    expect(result).toEqual({
+      ok: true,
+      format: 'senml',
+      readings: [
+        { time: new Date('2026-11-28T02:00:00Z'), values: { water_level: 1.5, rainfall: 0 } },
+        { time: new Date('2026-11-28T02:01:00.500Z'), values: { water_level: 1.75 } },
+      ],
+    });
+  });
+
+  it('accepts a single record, the device-prefixed base name with a colon, and ignores unknown fields', () => {
+    expect(parse(`{"bn":"${DEVICE}:","n":"x","v":3,"t":1795831200,"ext":"ok"}`)).toMatchObject({
+      ok: true,
+      readings: [{ values: { x: 3 } }],
+    });
+  });
+});
+
+describe('parseStatusPayload', () => {
+  it('accepts exactly online and offline', () => {
+    expect(parseStatusPayload(encode('online'))).toEqual({ ok: true, status: 'online' });
+    expect(parseStatusPayload(encode('offline'))).toEqual({ ok: true, status: 'offline' });
+    for (const bad of ['Online', 'online\n', '', '{"status":"online"}']) {
+      expect(parseStatusPayload(encode(bad))).toMatchObject({ ok: false, reason: 'invalid_status' });
+    }
+    expect(parseStatusPayload(new Uint8Array([0xff]))).toMatchObject({ ok: false, reason: 'invalid_utf8' });
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseReadingsTopic, READINGS_SUBSCRIPTION, readingsTopic, statusTopic } from './topics.ts';
+import {
+  parseDeviceTopic,
+  READINGS_SUBSCRIPTION,
+  readingsTopic,
+  sharedSubscription,
+  statusTopic,
+} from './topics.ts';
 
 describe('topics', () => {
   it('builds the per-device topics under bisa/v1', () => {
@@ -8,17 +14,22 @@ describe('topics', () => {
     expect(READINGS_SUBSCRIPTION).toBe('bisa/v1/+/readings');
   });
 
-  it('parses the device id back out of a readings topic', () => {
-    expect(parseReadingsTopic(readingsTopic('masamba-river-01'))).toEqual({
+  it('parses the device id and kind back out of a device topic', () => {
+    expect(parseDeviceTopic(readingsTopic('masamba-river-01'))).toEqual({
       ok: true,
       deviceId: 'masamba-river-01',
+      kind: 'readings',
     });
-    expect(parseReadingsTopic('bisa/v1/a1/readings')).toEqual({ ok: true, deviceId: 'a1' });
+    expect(parseDeviceTopic(statusTopic('a1'))).toEqual({ ok: true, deviceId: 'a1', kind: 'status' });
+    expect(sharedSubscription('bisa-ingest', READINGS_SUBSCRIPTION)).toBe(
+      '$share/bisa-ingest/bisa/v1/+/readings',
+    );
   });
 
   it.each([
     ['another root', 'bisa/v2/masamba-river-01/readings'],
-    ['the status topic', 'bisa/v1/masamba-river-01/status'],
+    ['another kind', 'bisa/v1/masamba-river-01/config'],
+    ['a trailing slash', 'bisa/v1/masamba-river-01/readings/'],
     ['an extra level', 'bisa/v1/masamba/river-01/readings'],
     ['a missing level', 'bisa/v1/readings'],
     ['an empty device id', 'bisa/v1//readings'],
@@ -29,12 +40,12 @@ describe('topics', () => {
     ['a 64-character id', `bisa/v1/${'a'.repeat(64)}/readings`],
     ['a wildcard', 'bisa/v1/+/readings'],
   ])('refuses %s', (_name, topic) => {
-    const result = parseReadingsTopic(topic);
+    const result = parseDeviceTopic(topic);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.detail.length).toBeGreaterThan(0);
   });
 
   it('accepts a 63-character id', () => {
-    expect(parseReadingsTopic(`bisa/v1/${'a'.repeat(63)}/readings`).ok).toBe(true);
+    expect(parseDeviceTopic(`bisa/v1/${'a'.repeat(63)}/readings`).ok).toBe(true);
   });
 });

@@ -1,0 +1,185 @@
+import type { Database } from '@bisa/db/database.ts';
+import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
+import type { Logger } from 'pino';
+import { emptyPipelineMetrics, observe, type PipelineMetrics } from './metrics.ts';
+import { decideMessage, type MessageDecision } from './readings-message.ts';
+import { insertDeadLetters } from './repositories/dead-letters.ts';
+import { insertReadings, upsertLatestReadings } from './repositories/readings.ts';
+import {
+  findThingStreams,
+  markThingConnection,
+  markThingRejected,
+  markThingsAccepted,
+  type ThingStreams,
+} from './repositories/things.ts';
+
+export interface DeviceMessage {
+  topic: string;
+  payload: Uint8Array;
+}
+
+export interface IngestPipelineDeps {
+  database: Database;
+  logger: Logger;
+  /** Most messages one transaction commits together (default 256). */
+  maxBatchMessages?: number;
+}
+
+export interface IngestPipeline {
+  /**
+   * Validates one device message and commits its readings, status or dead letter. Resolves only
+   * once that is committed, so the caller may then acknowledge it; rejects when it is not.
+   */
+  handle(message: DeviceMessage): Promise<void>;
+  metrics(): PipelineMetrics;
+}
+
+interface Pending {
+  message: DeviceMessage;
+  decision: MessageDecision;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Validation and group commit. mqtt.js hands each connection's messages over one at a time and
+ * acknowledges after the handler resolves, so throughput comes from several connections (or, in
+ * the embedded hub, several devices) with a message in hand at once. Messages that arrive while
+ * a transaction runs wait for it and are committed together in the next one: no timer, so a lone
+ * message is committed at once, and under load one transaction carries many messages.
+ */
+export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
+  const { database } = deps;
+  const maxBatch = deps.maxBatchMessages ?? 256;
+  const log = deps.logger.child({ component: 'ingest' });
+  const counts = emptyPipelineMetrics();
+  // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at once.
+  const things = new Map<string, ThingStreams>();
+  let queue: Pending[] = [];
+  let draining = false;
+
+  async function lookupThing(thingId: string): Promise<ThingStreams | undefined> {
+    const cached = things.get(thingId);
+    if (cached) return cached;
+    const loaded = await findThingStreams(database.sql, thingId);
+    if (loaded) things.set(thingId, loaded);
+    return loaded;
+  }
+
+  async function decide(message: DeviceMessage): Promise<MessageDecision> {
+    const decision = await decideMessage(message.topic, message.payload, lookupThing);
+    if (
+      decision.kind === 'reject' &&
+      decision.deviceId &&
+      things.has(decision.deviceId) &&
+      (decision.reason === 'unknown_metric' || decision.reason === 'device_disabled')
+    ) {
+      // The cached device may predate a change (datastream added, device re-enabled): decide again on fresh data.
+      things.delete(decision.deviceId);
+      return decideMessage(message.topic, message.payload, lookupThing);
+    }
+    return decision;
+  }
+
+  async function commit(batch: readonly Pending[]): Promise<void> {
+    const started = performance.now();
+    const stores = batch.flatMap((p) => (p.decision.kind === 'store' ? [p.decision] : []));
+    const statuses = batch.flatMap((p) => (p.decision.kind === 'status' ? [p.decision] : []));
+    const rejects = batch.flatMap((p) =>
+      p.decision.kind === 'reject' ? [{ topic: p.message.topic, ...p.decision }] : [],
+    );
+    const rows = stores.flatMap((d) => d.rows);
+    const inserted = await database.sql.transaction(async (tx) => {
+      const fresh = rows.length > 0 ? await insertReadings(tx, rows) : [];
+      await upsertLatestReadings(tx, fresh);
+      await markThingsAccepted(tx, [...new Set([...stores, ...statuses].map((d) => d.thingId))]);
+      for (const s of statuses) await markThingConnection(tx, s.thingId, s.status);
+      await insertDeadLetters(
+        tx,
+        rejects.map((r) => ({
+          topic: r.topic,
+          clientId: r.deviceId,
+          payload: r.payload,
+          reason: r.reason,
+          detail: r.detail,
+        })),
+      );
+      // The last refusal per device is what its last_error shows.
+      const lastErrors = new Map(
+        rejects.flatMap((r) =>
+          r.knownDevice && r.deviceId ? [[r.deviceId, `${r.reason}: ${r.detail}`] as const] : [],
+        ),
+      );
+      for (const [deviceId, error] of lastErrors) await markThingRejected(tx, deviceId, error);
+      await notifyReadingsCommitted(tx, fresh);
+      return fresh.length;
+    });
+    observe(counts.commitSeconds, (performance.now() - started) / 1000);
+    observe(counts.batchSize, batch.length);
+    counts.readingsCommitted += inserted;
+    counts.readingsDuplicate += rows.length - inserted;
+    counts.statusUpdates += statuses.length;
+    if (rows.length > 0) {
+      const newest = Math.max(...rows.map((r) => r.time.getTime()));
+      counts.lagSeconds = Math.max(0, (Date.now() - newest) / 1000);
+    }
+    for (const r of rejects) {
+      counts.deadLettered[r.reason] += 1;
+      log.info(
+        { topic: r.topic, deviceId: r.deviceId, reason: r.reason, detail: r.detail },
+        'message dead-lettered',
+      );
+    }
+    for (const d of stores) log.debug({ deviceId: d.thingId, readings: d.rows.length }, 'readings committed');
+    for (const s of statuses) log.info({ deviceId: s.thingId, status: s.status }, 'device status');
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(maxBatch);
+      try {
+        await commit(batch);
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        counts.commitFailures += 1;
+        // The retry decides again on fresh registry data, in case a cached datastream was removed.
+        things.clear();
+        if (batch.length === 1) {
+          batch[0]?.reject(error);
+          continue;
+        }
+        // One message the database refuses must not hold back the others: commit each on its own.
+        for (const p of batch) {
+          try {
+            await commit([p]);
+            p.resolve();
+          } catch (single) {
+            counts.commitFailures += 1;
+            p.reject(single);
+          }
+        }
+      }
+    }
+    draining = false;
+  }
+
+  return {
+    async handle(message) {
+      const decision = await decide(message);
+      await new Promise<void>((resolve, reject) => {
+        queue.push({ message, decision, resolve, reject });
+        if (!draining) void drain();
+      });
+    },
+    metrics() {
+      return {
+        ...counts,
+        deadLettered: { ...counts.deadLettered },
+        batchSize: { ...counts.batchSize, counts: [...counts.batchSize.counts] },
+        commitSeconds: { ...counts.commitSeconds, counts: [...counts.commitSeconds.counts] },
+      };
+    },
+  };
+}
