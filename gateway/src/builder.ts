@@ -2,6 +2,7 @@ import type PrismaTypes from '@bisa/db/generated/pothos-types.ts';
 import { getDatamodel } from '@bisa/db/generated/pothos-types.ts';
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { GatewayContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
@@ -13,9 +14,34 @@ export const builder = new SchemaBuilder<{
     Date: { Input: Date; Output: Date };
     DateTime: { Input: Date; Output: Date };
   };
+  AuthScopes: {
+    /** Any signed-in user or API key. */
+    signedIn: boolean;
+    /** Signed in with the right to change things (a session, or a WRITE key). */
+    writer: boolean;
+    /** Signed in through the dashboard (not an API key). */
+    session: boolean;
+    /** An administrator allowed to write. */
+    admin: boolean;
+    /** A reporter of this agency allowed to write. */
+    reporterFor: string;
+  };
 }>({
-  plugins: [PrismaPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => {
+      const viewer = context.viewer;
+      return {
+        signedIn: viewer !== null,
+        writer: viewer?.canWrite === true,
+        session: viewer?.via === 'session',
+        admin: viewer?.role === 'ADMIN' && viewer.canWrite,
+        reporterFor: (agencyId) =>
+          viewer?.role === 'REPORTER' && viewer.canWrite && viewer.agencyId === agencyId,
+      };
+    },
+  },
   prisma: {
     client: (context) => context.prisma,
     dmmf: getDatamodel(),
@@ -25,4 +51,5 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({});
 builder.subscriptionType({});

@@ -1,7 +1,12 @@
 import type { Database } from '@bisa/db/database.ts';
-import { parseReadingsCommitted, READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
+import {
+  parseReadingsCommitted,
+  parseReportEvent,
+  READINGS_COMMITTED_CHANNEL,
+  REPORT_EVENTS_CHANNEL,
+} from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
-import type { GatewayContext } from './context.ts';
+import type { GatewayServices } from './context.ts';
 import { createGatewayPubSub } from './pubsub.ts';
 import { hasHourlyAggregate } from './repositories/readings.ts';
 import { createGatewayYoga } from './yoga.ts';
@@ -20,13 +25,13 @@ export interface GatewayDeps {
  */
 export function createGateway({ database, logger, graphiql = true }: GatewayDeps) {
   const pubsub = createGatewayPubSub();
-  let context: GatewayContext | undefined;
-  let unlisten: (() => Promise<void>) | undefined;
+  let context: GatewayServices | undefined;
+  let unlisten: (() => Promise<void>)[] = [];
 
   const yoga = createGatewayYoga({
     logger,
     graphiql,
-    context: () => {
+    services: () => {
       if (!context) throw new Error('the gateway is not started');
       return context;
     },
@@ -42,19 +47,25 @@ export function createGateway({ database, logger, graphiql = true }: GatewayDeps
         pubsub,
         hasHourlyAggregate: await hasHourlyAggregate(database.sql),
       };
-      unlisten = await database.sql.listen(READINGS_COMMITTED_CHANNEL, (payload) => {
-        const readings = parseReadingsCommitted(payload).map((reading) => ({
-          datastreamId: reading.datastreamId,
-          time: new Date(reading.time),
-          value: reading.value,
-        }));
-        if (readings.length > 0) pubsub.publish('readingsCommitted', readings);
-      });
+      unlisten = [
+        await database.sql.listen(READINGS_COMMITTED_CHANNEL, (payload) => {
+          const readings = parseReadingsCommitted(payload).map((reading) => ({
+            datastreamId: reading.datastreamId,
+            time: new Date(reading.time),
+            value: reading.value,
+          }));
+          if (readings.length > 0) pubsub.publish('readingsCommitted', readings);
+        }),
+        await database.sql.listen(REPORT_EVENTS_CHANNEL, (payload) => {
+          const event = parseReportEvent(payload);
+          if (event) pubsub.publish('reportChanged', event);
+        }),
+      ];
       logger.info({ hourlyAggregate: context.hasHourlyAggregate }, 'gateway started');
     },
     async stop(): Promise<void> {
-      await unlisten?.();
-      unlisten = undefined;
+      for (const stop of unlisten) await stop();
+      unlisten = [];
       // Open subscriptions end here rather than hanging on a stopped relay.
       await yoga.dispose();
       await context?.prisma.$disconnect();

@@ -1,3 +1,4 @@
+import type { ReportEvent } from '@bisa/db/notifications.ts';
 import { createPubSub } from 'graphql-yoga';
 
 /** A committed reading as the API serves it. */
@@ -12,7 +13,10 @@ export interface ReadingEvent {
  * so each replica receives every commit; scaling out needs no other event transport.
  */
 export function createGatewayPubSub() {
-  return createPubSub<{ readingsCommitted: [readings: ReadingEvent[]] }>();
+  return createPubSub<{
+    readingsCommitted: [readings: ReadingEvent[]];
+    reportChanged: [event: ReportEvent];
+  }>();
 }
 
 export type GatewayPubSub = ReturnType<typeof createGatewayPubSub>;

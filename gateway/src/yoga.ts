@@ -1,18 +1,21 @@
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { GatewayContext } from './context.ts';
+import { resolveViewer } from './auth/viewer.ts';
+import type { GatewayContext, GatewayServices } from './context.ts';
 import { DEFAULT_LIMITS, useQueryLimits } from './limits.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
-  /** Returns the shared context; throws before the gateway has started. */
-  context: () => GatewayContext;
+  /** Returns the shared services; throws before the gateway has started. */
+  services: () => GatewayServices;
   logger: Logger;
   graphiql: boolean;
 }
 
 /** Builds the GraphQL server; it answers `fetch` requests and works as a Node request listener. */
-export function createGatewayYoga({ context, logger, graphiql }: YogaOptions) {
+export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
+  // Cookies a resolver sets, kept until the response for its request is built.
+  const cookies = new WeakMap<Request, string[]>();
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -21,9 +24,27 @@ export function createGatewayYoga({ context, logger, graphiql }: YogaOptions) {
     // One operation per request: a batch would multiply every limit below by its length.
     batching: false,
     maxRequestBodySize: DEFAULT_LIMITS.maxBodyBytes,
-    plugins: [useQueryLimits(DEFAULT_LIMITS)],
-    // Resolvers share one Prisma client and one SQL pool; no per-request state.
-    context,
+    plugins: [
+      useQueryLimits(DEFAULT_LIMITS),
+      {
+        onResponse({ request, response }) {
+          for (const cookie of cookies.get(request) ?? []) response.headers.append('set-cookie', cookie);
+        },
+      },
+    ],
+    // Resolvers share one Prisma client and one SQL pool; per request only the viewer.
+    context: async ({ request }) => {
+      const shared = services();
+      return {
+        ...shared,
+        request,
+        viewer: await resolveViewer(shared.prisma, request),
+        setCookie: (value: string) => cookies.set(request, [...(cookies.get(request) ?? []), value]),
+      };
+    },
+    // JSON bodies only: a multipart form is a "simple" cross-site request a browser sends with the
+    // session cookie and no preflight, which would open the door to CSRF.
+    multipart: false,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { DEVICE_ID_PATTERN, TOPIC_ROOT } from '@bisa/contract/topics.ts';
-import { verifyDeviceSecret } from '@bisa/db/device-credentials.ts';
+import { verifySecret } from '@bisa/db/secret-hash.ts';
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
 import { boundPort, closeServer, listen } from '@bisa/service/listen.ts';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
@@ -175,7 +175,7 @@ export class EmbeddedBroker {
     }
     if (!DEVICE_ID_PATTERN.test(username)) return false;
     const hash = await findDeviceCredentialHash(this.#options.sql, username);
-    if (!hash || !(await verifyDeviceSecret(secret, hash))) {
+    if (!hash || !(await verifySecret(secret, hash))) {
       this.#options.logger.warn({ deviceId: username, clientId: client.id }, 'device login refused');
       return false;
     }

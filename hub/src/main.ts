@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { SAMPLE_USERS } from '@bisa/db/sample-data.ts';
 import { configOrExit } from '@bisa/service/environment.ts';
 import { runUntilSignalled } from '@bisa/service/lifecycle.ts';
 import pino from 'pino';
@@ -25,6 +26,9 @@ process.stdout.write(`
 
     Sample devices (SAMPLE DATA; user name = device id, publish to bisa/v1/<device id>/readings):
 ${devices}
+
+    Sample accounts (SAMPLE DATA; signIn mutation; password sample-<name before @>, e.g. sample-admin):
+      ${SAMPLE_USERS.map((u) => `${u.email} (${u.role.toLowerCase()})`).join(', ')}
 
     Try:  mosquitto_pub -h ${new URL(a.mqtt).hostname} -p ${new URL(a.mqtt).port} -u masamba-river-01 -P sample-masamba-river-01 -q 1 \\
             -t bisa/v1/masamba-river-01/readings -m "{\\"time\\":\\"$(date -u +%FT%TZ)\\",\\"values\\":{\\"water_level\\":2.5}}"

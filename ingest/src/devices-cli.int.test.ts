@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { verifyDeviceSecret } from '@bisa/db/device-credentials.ts';
+import { verifySecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('devices CLI', () => {
     expect(secret.length).toBeGreaterThanOrEqual(24);
     const hash = await storedHash('rongkong-river-01');
     expect(hash).not.toContain(secret);
-    expect(await verifyDeviceSecret(secret, hash ?? '')).toBe(true);
+    expect(await verifySecret(secret, hash ?? '')).toBe(true);
     const file = await readFile(passwd(), 'utf8');
     const salt = Buffer.from(file.split('$')[3] ?? '', 'base64');
     expect(file).toBe(`${mosquittoPasswordLine('rongkong-river-01', secret, salt)}\n`);
@@ -74,7 +74,7 @@ describe('devices CLI', () => {
     const secret = secretOf(await run('rotate', 'rongkong-river-01', '--passwd-file', passwd()));
     const after = await storedHash('rongkong-river-01');
     expect(after).not.toBe(before);
-    expect(await verifyDeviceSecret(secret, after ?? '')).toBe(true);
+    expect(await verifySecret(secret, after ?? '')).toBe(true);
     expect((await readFile(passwd(), 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
   });
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { METRIC_KEY_PATTERN } from '@bisa/contract/payload.ts';
 import { DEVICE_ID_PATTERN } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
-import { hashDeviceSecret } from '@bisa/db/device-credentials.ts';
+import { hashSecret } from '@bisa/db/secret-hash.ts';
 import { mosquittoAcl, mosquittoPasswordLine, updatePasswordFile } from './mosquitto-auth.ts';
 import { disableDevice, insertDevice, listDevices, setDeviceCredential } from './repositories/devices.ts';
 
@@ -75,7 +75,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
         return { key, observedPropertyId, unit };
       });
       const secret = newSecret();
-      const credentialHash = await hashDeviceSecret(secret);
+      const credentialHash = await hashSecret(secret);
       await database.sql.transaction((tx) =>
         insertDevice(tx, {
           id: device,
@@ -108,7 +108,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
     case 'rotate': {
       const device = deviceId();
       const secret = newSecret();
-      if (!(await setDeviceCredential(database.sql, device, await hashDeviceSecret(secret)))) {
+      if (!(await setDeviceCredential(database.sql, device, await hashSecret(secret)))) {
         throw new UsageError(`no device "${device}"`);
       }
       await announce(

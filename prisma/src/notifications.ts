@@ -46,3 +46,27 @@ export function parseReadingsCommitted(payload: string): CommittedReading[] {
       typeof r.value === 'number',
   );
 }
+
+/** Progress-report events (submitted, approved, rejected), sent in the transaction that made them. */
+export const REPORT_EVENTS_CHANNEL = 'bisa_report_events';
+
+export interface ReportEvent {
+  reportId: string;
+  kpiId: string;
+  status: 'SUBMITTED' | 'APPROVED' | 'REJECTED';
+}
+
+/** Parses a report-event payload; returns undefined (and never throws) for anything malformed. */
+export function parseReportEvent(payload: string): ReportEvent | undefined {
+  try {
+    const event = JSON.parse(payload) as Partial<ReportEvent>;
+    const statuses = ['SUBMITTED', 'APPROVED', 'REJECTED'];
+    return typeof event.reportId === 'string' &&
+      typeof event.kpiId === 'string' &&
+      statuses.includes(String(event.status))
+      ? (event as ReportEvent)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -682,6 +682,28 @@ export const SAMPLE_THINGS = [
   },
 ] as const;
 
+/**
+ * Sample accounts for the embedded hub, one per role that acts (printed in its banner). Their
+ * passwords are public: they exist only with the sample data.
+ */
+export const SAMPLE_USERS = [
+  { email: 'admin@contoh.bisa.id', name: 'Admin Bappelitbangda (contoh)', role: 'ADMIN', agencyId: null },
+  {
+    email: 'operator@contoh.bisa.id',
+    name: 'Operator ruang kendali (contoh)',
+    role: 'OPERATOR',
+    agencyId: null,
+  },
+  { email: 'bpbd@contoh.bisa.id', name: 'Pelapor BPBD (contoh)', role: 'REPORTER', agencyId: 'bpbd' },
+  { email: 'dlh@contoh.bisa.id', name: 'Pelapor DLH (contoh)', role: 'REPORTER', agencyId: 'dlh' },
+  { email: 'viewer@contoh.bisa.id', name: 'Pengamat (contoh)', role: 'VIEWER', agencyId: null },
+] as const;
+
+/** Public sample password of a sample account. */
+export function sampleUserPassword(email: string): string {
+  return `sample-${email.split('@')[0]}`;
+}
+
 /** Public sample credential of a sample device (printed in the embedded hub's banner). */
 export function sampleDeviceSecret(deviceId: string): string {
   return `sample-${deviceId}`;

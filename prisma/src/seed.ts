@@ -1,5 +1,4 @@
 import type { Database } from './database.ts';
-import { hashDeviceSecret } from './device-credentials.ts';
 import {
   AGENCIES,
   DEFAULT_EVALUATION_SCHEME,
@@ -15,8 +14,11 @@ import {
   SAMPLE_PROGRAMMES,
   SAMPLE_REPORTS,
   SAMPLE_THINGS,
+  SAMPLE_USERS,
   sampleDeviceSecret,
+  sampleUserPassword,
 } from './sample-data.ts';
+import { hashSecret } from './secret-hash.ts';
 import type { SqlQueryable } from './sql-client.ts';
 
 /** Inserts the masterplan's dimensions, coordinating agencies and observed properties; idempotent. */
@@ -75,8 +77,10 @@ export async function seedReferenceData(database: Database): Promise<void> {
  */
 export async function seedSampleData(database: Database): Promise<void> {
   const hashes = new Map<string, string>();
-  for (const thing of SAMPLE_THINGS)
-    hashes.set(thing.id, await hashDeviceSecret(sampleDeviceSecret(thing.id)));
+  const passwordHashes = new Map<string, string>();
+  for (const user of SAMPLE_USERS)
+    passwordHashes.set(user.email, await hashSecret(sampleUserPassword(user.email)));
+  for (const thing of SAMPLE_THINGS) hashes.set(thing.id, await hashSecret(sampleDeviceSecret(thing.id)));
   await database.sql.transaction(async (tx) => {
     for (const p of SAMPLE_PROGRAMMES) {
       // Quick wins are evaluated one year after they start.
@@ -136,6 +140,13 @@ export async function seedSampleData(database: Database): Promise<void> {
       }
     }
     await seedSampleKpis(tx);
+    for (const user of SAMPLE_USERS) {
+      await tx.query(
+        `INSERT INTO app_user (email, name, role, agency_id, password_hash, is_sample)
+         VALUES ($1, $2, $3::role, $4, $5, true) ON CONFLICT (email) DO NOTHING`,
+        [user.email, user.name, user.role, user.agencyId, passwordHashes.get(user.email)],
+      );
+    }
   });
 }
 

@@ -10,5 +10,7 @@ import './datastream.ts';
 import './partner.ts';
 import './evaluation.ts';
 import './kpi.ts';
+import './progress-report.ts';
+import './auth.ts';
 
 export const schema = builder.toSchema();

@@ -3,6 +3,7 @@ import { evaluateKpis, loadScheme } from '../evaluation/evaluate.ts';
 import type { Progress } from '../evaluation/progress.ts';
 import { EvaluationComponentEnum, EvaluationStatus } from './evaluation.ts';
 import { LocalizedText, localized } from './localized-text.ts';
+import { ReportStatus } from './progress-report.ts';
 
 const KpiDirection = builder.enumType('KpiDirection', {
   description: 'INCREASE: a larger value is better (users served). DECREASE: a smaller one (waiting time).',
@@ -17,10 +18,6 @@ const KpiSource = builder.enumType('KpiSource', {
 const KpiAggregation = builder.enumType('KpiAggregation', {
   description: "How a computed KPI combines its datastream's readings over the window.",
   values: ['AVG', 'MIN', 'MAX', 'SUM', 'COUNT', 'LAST'] as const,
-});
-
-const ReportStatus = builder.enumType('ReportStatus', {
-  values: ['SUBMITTED', 'APPROVED', 'REJECTED'] as const,
 });
 
 const KpiEvaluation = builder.objectRef<Progress & { actual: number | null }>('KpiEvaluation').implement({
@@ -91,23 +88,5 @@ builder.prismaObject('Kpi', {
         return { ...evaluated.evaluation, actual: evaluated.actual };
       },
     }),
-  }),
-});
-
-builder.prismaObject('ProgressReport', {
-  description: 'A value an OPD reports for a REPORTED KPI; it counts once approved.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    value: t.exposeFloat('value'),
-    observedOn: t.expose('observedOn', { type: 'Date', description: 'The day the value describes.' }),
-    evidenceUrl: t.exposeString('evidenceUrl', { nullable: true }),
-    note: t.exposeString('note'),
-    reporter: t.exposeString('reporter'),
-    submittedAt: t.expose('submittedAt', { type: 'DateTime' }),
-    status: t.expose('status', { type: ReportStatus }),
-    reviewer: t.exposeString('reviewer', { nullable: true }),
-    reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true }),
-    rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
-    kpi: t.relation('kpi'),
   }),
 });

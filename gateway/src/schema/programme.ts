@@ -1,4 +1,6 @@
+import { auditedRefusal, recordAudit } from '../audit.ts';
 import { builder } from '../builder.ts';
+import { badUserInput, notFound } from '../errors.ts';
 import { LocalizedText, localized } from './localized-text.ts';
 
 const ProgrammeStatus = builder.enumType('ProgrammeStatus', {
@@ -63,3 +65,48 @@ builder.queryFields((t) => ({
       context.prisma.programme.findUnique({ ...query, where: { id: String(args.id) } }),
   }),
 }));
+
+const UpdateProgrammeInput = builder.inputType('UpdateProgrammeInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    status: t.field({ type: ProgrammeStatus, required: false }),
+    evaluationDate: t.field({ type: 'Date', required: false, description: 'Must be after the start date.' }),
+  }),
+});
+
+builder.mutationField('updateProgramme', (t) =>
+  t.prismaField({
+    type: 'Programme',
+    description: "Changes a programme's status or evaluation date (administrators).",
+    args: { input: t.arg({ type: UpdateProgrammeInput, required: true }) },
+    authScopes: { admin: true },
+    ...auditedRefusal,
+    resolve: async (query, _root, { input }, context) => {
+      const id = String(input.id);
+      const programme = await context.prisma.programme.findUnique({ where: { id } });
+      if (!programme) throw notFound(`No programme has the id "${id}"; list them with { programmes { id } }`);
+      if (input.evaluationDate && input.evaluationDate <= programme.startDate) {
+        throw badUserInput('evaluationDate: must be after the start date');
+      }
+      const changes = {
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.evaluationDate ? { evaluationDate: input.evaluationDate } : {}),
+      };
+      return context.prisma.$transaction(async (tx) => {
+        const updated = await tx.programme.update({ ...query, where: { id }, data: changes });
+        await recordAudit(tx, context.viewer, {
+          action: 'updateProgramme',
+          outcome: 'ok',
+          targetId: id,
+          detail: {
+            ...(input.status ? { status: input.status } : {}),
+            ...(input.evaluationDate
+              ? { evaluationDate: input.evaluationDate.toISOString().slice(0, 10) }
+              : {}),
+          },
+        });
+        return updated;
+      });
+    },
+  }),
+);

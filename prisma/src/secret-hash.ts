@@ -8,15 +8,18 @@ const scrypt = promisify(scryptCallback) as (
 ) => Promise<Buffer>;
 const KEY_LENGTH = 32;
 
-/** Hashes a device secret for storage as "scrypt$<salt hex>$<hash hex>"; the secret itself is never stored. */
-export async function hashDeviceSecret(secret: string): Promise<string> {
+/**
+ * Hashes a secret (a device secret, a password) for storage as "scrypt$<salt hex>$<hash hex>";
+ * the secret itself is never stored.
+ */
+export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scrypt(secret, salt, KEY_LENGTH);
   return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
 }
 
 /** Checks a presented secret against a stored hash in constant time. */
-export async function verifyDeviceSecret(secret: string, stored: string): Promise<boolean> {
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, saltHex, hashHex] = stored.split('$');
   if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
   const expected = Buffer.from(hashHex, 'hex');

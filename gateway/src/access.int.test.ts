@@ -1,0 +1,341 @@
+import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
+import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from './gateway.ts';
+import { openSubscription } from './testing.ts';
+
+// Every mutation against every role, through real sessions and API keys, with the audit trail
+// checked for each attempt: allowed ones change data and leave an "ok" row in the same
+// transaction, refused ones change nothing and leave a "denied" row.
+
+let db: TestDatabase;
+let gateway: Gateway;
+let prisma: PrismaClient;
+const PASSWORD = 'correct horse battery staple';
+const credentials = new Map<string, Record<string, string>>();
+let observedOn: string;
+
+type Actor =
+  | 'anonymous'
+  | 'viewer'
+  | 'operator'
+  | 'reporterBpbd'
+  | 'reporterDlh'
+  | 'admin'
+  | 'integrator'
+  | 'readKeyBpbd'
+  | 'writeKeyBpbd';
+
+const USERS = [
+  { key: 'viewer', role: 'VIEWER', agencyId: null },
+  { key: 'operator', role: 'OPERATOR', agencyId: null },
+  { key: 'reporterBpbd', role: 'REPORTER', agencyId: 'bpbd' },
+  { key: 'reporterDlh', role: 'REPORTER', agencyId: 'dlh' },
+  { key: 'admin', role: 'ADMIN', agencyId: null },
+  { key: 'integrator', role: 'INTEGRATOR', agencyId: null },
+] as const;
+
+async function graphql(actor: Actor, query: string, variables: Record<string, unknown> = {}) {
+  const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(credentials.get(actor) ?? {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+  return { response, ...body };
+}
+
+async function signIn(email: string): Promise<string> {
+  const { response, errors } = await graphql(
+    'anonymous',
+    'mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }',
+    {
+      e: email,
+      p: PASSWORD,
+    },
+  );
+  expect(errors).toBeUndefined();
+  const cookie = response.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Lax/);
+  return cookie.split(';')[0] ?? '';
+}
+
+async function createKey(actor: Actor, scope: 'READ' | 'WRITE'): Promise<string> {
+  const { data, errors } = await graphql(
+    actor,
+    'mutation ($s: ApiKeyScope!) { createApiKey(name: "test", scope: $s) { secret } }',
+    {
+      s: scope,
+    },
+  );
+  expect(errors).toBeUndefined();
+  const created = data?.createApiKey as { secret: string } | undefined;
+  if (!created) throw new Error('createApiKey returned nothing');
+  return created.secret;
+}
+
+async function submittedReport(): Promise<string> {
+  const report = await prisma.progressReport.create({
+    data: { kpiId: 'flood-villages-reached', value: 20, observedOn: new Date(observedOn), reporter: 'seed' },
+  });
+  return report.id;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = db.database.createPrisma();
+  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
+  await gateway.start();
+  const passwordHash = await hashSecret(PASSWORD);
+  for (const user of USERS) {
+    await prisma.user.create({
+      data: {
+        email: `${user.key.toLowerCase()}@test.example`,
+        name: user.key,
+        role: user.role,
+        agencyId: user.agencyId,
+        passwordHash,
+      },
+    });
+    credentials.set(user.key, { cookie: await signIn(`${user.key.toLowerCase()}@test.example`) });
+  }
+  credentials.set('readKeyBpbd', { authorization: `Bearer ${await createKey('reporterBpbd', 'READ')}` });
+  credentials.set('writeKeyBpbd', { authorization: `Bearer ${await createKey('reporterBpbd', 'WRITE')}` });
+  const kpi = await prisma.kpi.findUniqueOrThrow({ where: { id: 'flood-villages-reached' } });
+  observedOn = new Date(kpi.periodStart.getTime() + 86_400_000).toISOString().slice(0, 10);
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await gateway?.stop();
+  await db?.drop();
+});
+
+interface Case {
+  mutation: string;
+  allowed: readonly Actor[];
+  /** Builds the request for one attempt (fresh objects, so attempts do not interfere). */
+  request: () => Promise<{ query: string; variables: Record<string, unknown> }>;
+}
+
+const ALL: readonly Actor[] = [
+  'anonymous',
+  'viewer',
+  'operator',
+  'reporterBpbd',
+  'reporterDlh',
+  'admin',
+  'integrator',
+  'readKeyBpbd',
+  'writeKeyBpbd',
+];
+
+const CASES: readonly Case[] = [
+  {
+    mutation: 'submitProgressReport',
+    // BPBD owns the flood early warning: its reporter (also through a write key) and admins.
+    allowed: ['reporterBpbd', 'writeKeyBpbd', 'admin'],
+    request: async () => ({
+      query: `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 20, observedOn: $on, note: "x" }) { id status } }`,
+      variables: { on: observedOn },
+    }),
+  },
+  {
+    mutation: 'reviewProgressReport',
+    allowed: ['admin'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { reviewProgressReport(input: { id: $id, approve: true }) { id status } }',
+      variables: { id: await submittedReport() },
+    }),
+  },
+  {
+    mutation: 'updateProgramme',
+    allowed: ['admin'],
+    request: async () => ({
+      query: 'mutation { updateProgramme(input: { id: "street-lights", status: RUNNING }) { id status } }',
+      variables: {},
+    }),
+  },
+  {
+    mutation: 'createApiKey',
+    // From a dashboard session only: a key cannot mint keys.
+    allowed: ['viewer', 'operator', 'reporterBpbd', 'reporterDlh', 'admin', 'integrator'],
+    request: async () => ({
+      query: 'mutation { createApiKey(name: "k", scope: READ) { secret } }',
+      variables: {},
+    }),
+  },
+  {
+    mutation: 'revokeApiKey',
+    // Another user's key is refused as if it did not exist.
+    allowed: ['reporterBpbd', 'writeKeyBpbd', 'admin'],
+    request: async () => {
+      const owner = await prisma.user.findUniqueOrThrow({ where: { email: 'reporterbpbd@test.example' } });
+      const key = await prisma.apiKey.create({
+        data: {
+          userId: owner.id,
+          name: 'to revoke',
+          prefix: 'x',
+          keyHash: crypto.randomUUID(),
+          scope: 'read',
+        },
+      });
+      return {
+        query: 'mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }',
+        variables: { id: key.id },
+      };
+    },
+  },
+];
+
+async function auditCount(action: string, outcome: 'ok' | 'denied'): Promise<number> {
+  return prisma.auditEvent.count({ where: { action, outcome } });
+}
+
+describe('role matrix', () => {
+  for (const testCase of CASES) {
+    for (const actor of ALL) {
+      const allowed = testCase.allowed.includes(actor);
+      it(`${testCase.mutation} by ${actor}: ${allowed ? 'allowed' : 'refused'}, and audited`, async () => {
+        const { query, variables } = await testCase.request();
+        const before = {
+          ok: await auditCount(testCase.mutation, 'ok'),
+          denied: await auditCount(testCase.mutation, 'denied'),
+        };
+        const { data, errors } = await graphql(actor, query, variables);
+        const after = {
+          ok: await auditCount(testCase.mutation, 'ok'),
+          denied: await auditCount(testCase.mutation, 'denied'),
+        };
+        if (allowed) {
+          expect(errors).toBeUndefined();
+          expect(data?.[testCase.mutation]).toBeTruthy();
+          expect(after).toEqual({ ok: before.ok + 1, denied: before.denied });
+        } else {
+          const code = errors?.[0]?.extensions?.code;
+          expect(actor === 'anonymous' ? ['UNAUTHENTICATED'] : ['FORBIDDEN', 'NOT_FOUND']).toContain(code);
+          expect(data?.[testCase.mutation] ?? null).toBeNull();
+          expect(after).toEqual({ ok: before.ok, denied: before.denied + 1 });
+        }
+      });
+    }
+  }
+});
+
+describe('report workflow', () => {
+  it('counts a report once approved, notifies subscribers, and refuses self-review and bad input', async () => {
+    const events = await openSubscription(
+      async (url, init) => gateway.yoga.fetch(url, init),
+      'http://gateway.test/graphql',
+      'subscription { progressReportChanged(programmeId: "flood-early-warning") { value status } }',
+    );
+    const submitted = await graphql(
+      'reporterBpbd',
+      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 30, observedOn: $on,
+          evidenceUrl: "https://example.org/rekap.pdf", note: "Rekap" }) { id status reporter } }`,
+      { on: observedOn },
+    );
+    const report = submitted.data?.submitProgressReport as { id: string; status: string; reporter: string };
+    expect(report).toMatchObject({ status: 'SUBMITTED', reporter: 'reporterBpbd' });
+    expect(await events.next()).toEqual({
+      data: { progressReportChanged: { value: 30, status: 'SUBMITTED' } },
+    });
+
+    const rejectWithoutReason = await graphql(
+      'admin',
+      'mutation ($id: ID!) { reviewProgressReport(input: { id: $id, approve: false }) { id } }',
+      {
+        id: report.id,
+      },
+    );
+    expect(rejectWithoutReason.errors?.[0]?.message).toBe('reason: say why the report is rejected');
+
+    const approved = await graphql(
+      'admin',
+      'mutation ($id: ID!) { reviewProgressReport(input: { id: $id, approve: true }) { status reviewer } }',
+      {
+        id: report.id,
+      },
+    );
+    expect(approved.data?.reviewProgressReport).toEqual({ status: 'APPROVED', reviewer: 'admin' });
+    expect(await events.next()).toEqual({
+      data: { progressReportChanged: { value: 30, status: 'APPROVED' } },
+    });
+    events.close();
+
+    const again = await graphql(
+      'admin',
+      'mutation ($id: ID!) { reviewProgressReport(input: { id: $id, approve: true }) { status } }',
+      {
+        id: report.id,
+      },
+    );
+    expect(again.errors?.[0]?.message).toContain('was already approved');
+
+    const ownReport = await graphql(
+      'admin',
+      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 1, observedOn: $on }) { id } }`,
+      { on: observedOn },
+    );
+    const selfReview = await graphql(
+      'admin',
+      'mutation ($id: ID!) { reviewProgressReport(input: { id: $id, approve: true }) { id } }',
+      {
+        id: (ownReport.data?.submitProgressReport as { id: string } | undefined)?.id,
+      },
+    );
+    expect(selfReview.errors?.[0]?.message).toContain('another reviewer must approve or reject it');
+
+    const computed = await graphql(
+      'reporterDlh',
+      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "market-pm25", value: 1, observedOn: $on }) { id } }`,
+      { on: observedOn },
+    );
+    expect(computed.errors?.[0]?.message).toContain('is computed from telemetry');
+    const future = await graphql(
+      'reporterBpbd',
+      'mutation { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 1, observedOn: "2999-01-01" }) { id } }',
+    );
+    expect(future.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('signs in with one answer for unknown users and wrong passwords, and signs out', async () => {
+    const wrong = await graphql(
+      'anonymous',
+      'mutation { signIn(email: "admin@test.example", password: "nope") { id } }',
+    );
+    const unknown = await graphql(
+      'anonymous',
+      'mutation { signIn(email: "ghost@test.example", password: "nope") { id } }',
+    );
+    expect(wrong.errors?.[0]?.message).toBe('Wrong e-mail or password');
+    expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message);
+
+    const cookie = await signIn('viewer@test.example');
+    const viewer = await gateway.yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: 'mutation { signOut }' }),
+    });
+    expect(viewer.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    const afterSignOut = await gateway.yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: '{ viewer { id } }' }),
+    });
+    expect(((await afterSignOut.json()) as { data: { viewer: null } }).data.viewer).toBeNull();
+  });
+
+  it('keeps the audit trail append-only', async () => {
+    await expect(db.database.sql.query('DELETE FROM audit_event')).rejects.toThrow(/append-only/);
+    await expect(db.database.sql.query("UPDATE audit_event SET outcome = 'ok'")).rejects.toThrow(
+      /append-only/,
+    );
+  });
+});

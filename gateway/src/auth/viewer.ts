@@ -1,0 +1,105 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
+
+export type Role = 'VIEWER' | 'OPERATOR' | 'REPORTER' | 'ADMIN' | 'INTEGRATOR';
+
+/** Who is asking, and through what: a dashboard session or a developer's API key. */
+export interface Viewer {
+  userId: string;
+  role: Role;
+  /** The agency a REPORTER reports for. */
+  agencyId: string | null;
+  via: 'session' | 'api_key';
+  /** A read-only API key may not run mutations. */
+  canWrite: boolean;
+}
+
+export const SESSION_COOKIE = 'bisa_session';
+export const SESSION_DAYS = 7;
+const API_KEY_PREFIX = 'bisa_';
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** A new random token (sessions, API keys): 32 bytes, URL-safe. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A new API key: a recognisable prefix, so leaked keys can be found by secret scanners. */
+export function newApiKey(): string {
+  return `${API_KEY_PREFIX}${newToken()}`;
+}
+
+export function cookieValue(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * The viewer of a request: an `Authorization: Bearer <API key>` header wins over the session
+ * cookie. Unknown, expired, revoked or disabled credentials give null (anonymous), never an error:
+ * reads stay available and mutations answer UNAUTHENTICATED.
+ */
+export async function resolveViewer(prisma: PrismaClient, request: Request): Promise<Viewer | null> {
+  const authorization = request.headers.get('authorization');
+  if (authorization?.startsWith('Bearer ')) {
+    const key = await prisma.apiKey.findUnique({
+      where: { keyHash: sha256(authorization.slice('Bearer '.length).trim()) },
+      include: { user: true },
+    });
+    if (!key || key.revokedAt || key.user.disabledAt) return null;
+    await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+    return {
+      userId: key.userId,
+      role: key.user.role,
+      agencyId: key.user.agencyId,
+      via: 'api_key',
+      canWrite: key.scope === 'write',
+    };
+  }
+  const token = cookieValue(request.headers.get('cookie'), SESSION_COOKIE);
+  if (!token) return null;
+  const session = await prisma.session.findUnique({
+    where: { tokenHash: sha256(token) },
+    include: { user: true },
+  });
+  if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
+  return {
+    userId: session.userId,
+    role: session.user.role,
+    agencyId: session.user.agencyId,
+    via: 'session',
+    canWrite: true,
+  };
+}
+
+/**
+ * The Set-Cookie value of a session. HttpOnly keeps it from scripts; SameSite=Lax keeps it off
+ * cross-site POSTs (with JSON-only requests, the CSRF defence); Secure when served over HTTPS.
+ */
+export function sessionCookie(token: string, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${SESSION_DAYS * 86_400}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
