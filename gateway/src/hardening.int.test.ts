@@ -1,3 +1,4 @@
+import { connectServerDatabase } from '@bisa/db/database.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { auditServer } from 'graphql-http';
 import pino from 'pino';
@@ -104,6 +105,45 @@ describe('limits checked before execution', () => {
     );
     expect(batch.status).toBeGreaterThanOrEqual(400);
     expect(batch.payload.data).toBeUndefined();
+  });
+});
+
+describe('unexpected errors', () => {
+  it('reach the client masked, with a request id that finds the full error in the log', async () => {
+    const logged: string[] = [];
+    // Prisma points at a port where no database listens, so every programme query fails inside.
+    const database = {
+      ...connectServerDatabase(db.url),
+      createPrisma: connectServerDatabase('postgres://bisa@127.0.0.1:1/unreachable').createPrisma,
+    };
+    const broken = createGateway({
+      database,
+      logger: pino({ level: 'error' }, { write: (line: string) => logged.push(line) }),
+    });
+    await broken.start();
+    try {
+      const response = await broken.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ dimensions { id } }' }),
+      });
+      const requestId = response.headers.get('x-request-id');
+      const text = await response.text();
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const body = JSON.parse(text) as {
+        errors: { message: string; extensions: { code: string; requestId: string } }[];
+      };
+      expect(body.errors[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId });
+      expect(body.errors[0]?.message).toContain(`Quote request id ${requestId}`);
+      // Nothing internal leaks: no stack frames, host, port or driver wording.
+      expect(text).not.toMatch(/at .*\.ts|127\.0\.0\.1|ECONNREFUSED|prisma|stack/i);
+      const logLine = logged.find((line) => line.includes(requestId ?? 'missing'));
+      expect(logLine).toMatch(/unexpected error while serving GraphQL/);
+      expect(logLine).toMatch(/ECONNREFUSED|127\.0\.0\.1:1|connect/i);
+    } finally {
+      await broken.stop();
+      await database.close();
+    }
   });
 });
 

@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { resolveViewer } from './auth/viewer.ts';
@@ -16,6 +19,9 @@ export interface YogaOptions {
 export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
   // Cookies a resolver sets, kept until the response for its request is built.
   const cookies = new WeakMap<Request, string[]>();
+  // Every request gets an id, returned in X-Request-Id and in masked errors, and logged with the
+  // real error: an operator can find what a user saw without the user seeing internals.
+  const requestIds = new AsyncLocalStorage<string>();
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -27,8 +33,13 @@ export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
     plugins: [
       useQueryLimits(DEFAULT_LIMITS),
       {
+        instrumentation: {
+          request: (_payload, wrapped) => requestIds.run(randomUUID(), wrapped),
+        },
         onResponse({ request, response }) {
           for (const cookie of cookies.get(request) ?? []) response.headers.append('set-cookie', cookie);
+          const requestId = requestIds.getStore();
+          if (requestId) response.headers.set('x-request-id', requestId);
         },
       },
     ],
@@ -52,11 +63,17 @@ export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
     maskedErrors: {
-      maskError(error, message, isDev) {
-        const masked = maskError(error, message, isDev);
+      // Never the development variant: no stack, SQL or host name reaches a client, whatever NODE_ENV says.
+      maskError(error, message) {
+        const masked = maskError(error, message, false);
+        if (masked === error) return masked;
         // Only unexpected errors are masked: those are bugs or outages the operator must see.
-        if (masked !== error) logger.error({ err: error }, 'unexpected error while serving GraphQL');
-        return masked;
+        const requestId = requestIds.getStore() ?? 'unknown';
+        logger.error({ err: error, requestId }, 'unexpected error while serving GraphQL');
+        return new GraphQLError(`${message} Quote request id ${requestId} when reporting it.`, {
+          ...(masked instanceof GraphQLError ? { nodes: masked.nodes, path: masked.path } : {}),
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+        });
       },
     },
   });
