@@ -16,6 +16,15 @@ export const GATEWAY_VARIABLES = {
     description: 'Serve the GraphiQL explorer on GET /graphql: true or false',
     default: 'true',
   },
+  GATEWAY_INTROSPECTION: {
+    description:
+      'Who may introspect the schema (and get "Did you mean" hints): admins (signed-in administrators) or everyone',
+    default: 'admins',
+  },
+  GATEWAY_EXECUTION_TIMEOUT_MS: {
+    description: 'Milliseconds a query or mutation may run before it ends with EXECUTION_TIMEOUT',
+    default: '10000',
+  },
   LOG_LEVEL: { description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info' },
 } satisfies VariableSpecs;
 
@@ -23,6 +32,8 @@ export interface GatewayConfig {
   databaseUrl: string;
   http: { host: string; port: number };
   graphiql: boolean;
+  introspection: 'everyone' | 'admins';
+  executionTimeoutMs: number;
   logLevel: string;
 }
 
@@ -39,6 +50,11 @@ const schema = z.object({
   GATEWAY_GRAPHIQL: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .transform((v) => v === 'true'),
+  GATEWAY_INTROSPECTION: z.enum(['admins', 'everyone'], { error: 'must be admins or everyone' }),
+  GATEWAY_EXECUTION_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be at least 100 (milliseconds)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be fatal, error, warn, info, debug, trace or silent',
   }),
@@ -51,6 +67,8 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     databaseUrl: c.DATABASE_URL,
     http: { host: c.GATEWAY_HOST, port: c.GATEWAY_PORT },
     graphiql: c.GATEWAY_GRAPHIQL,
+    introspection: c.GATEWAY_INTROSPECTION,
+    executionTimeoutMs: c.GATEWAY_EXECUTION_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
   };
 }

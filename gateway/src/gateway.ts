@@ -7,6 +7,7 @@ import {
 } from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
 import type { GatewayServices } from './context.ts';
+import { DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
 import { createGatewayPubSub } from './pubsub.ts';
 import { hasHourlyAggregate } from './repositories/readings.ts';
 import { createGatewayYoga } from './yoga.ts';
@@ -15,6 +16,10 @@ export interface GatewayDeps {
   database: Database;
   logger: Logger;
   graphiql?: boolean;
+  /** Who may introspect the schema (default: administrators only, as in production). */
+  introspection?: 'everyone' | 'admins';
+  /** Overrides of the default query limits. */
+  limits?: Partial<QueryLimits>;
 }
 
 /**
@@ -23,7 +28,13 @@ export interface GatewayDeps {
  * committed readings from PostgreSQL LISTEN to subscribers, `stop()` undoes both. Used by the
  * standalone server (server.ts) and by the embedded hub.
  */
-export function createGateway({ database, logger, graphiql = true }: GatewayDeps) {
+export function createGateway({
+  database,
+  logger,
+  graphiql = true,
+  introspection = 'admins',
+  limits,
+}: GatewayDeps) {
   const pubsub = createGatewayPubSub();
   let context: GatewayServices | undefined;
   let unlisten: (() => Promise<void>)[] = [];
@@ -31,6 +42,8 @@ export function createGateway({ database, logger, graphiql = true }: GatewayDeps
   const yoga = createGatewayYoga({
     logger,
     graphiql,
+    introspection,
+    limits: { ...DEFAULT_LIMITS, ...limits },
     services: () => {
       if (!context) throw new Error('the gateway is not started');
       return context;

@@ -1,8 +1,10 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { connectServerDatabase } from '@bisa/db/database.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { auditServer } from 'graphql-http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newApiKey, type Role, sha256 } from './auth/viewer.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
@@ -10,11 +12,27 @@ import { DEFAULT_LIMITS } from './limits.ts';
 
 let db: TestDatabase;
 let gateway: Gateway;
+const bearer = new Map<Role, Record<string, string>>();
 
 beforeAll(async () => {
   db = await createTestDatabase({ seedSample: false });
   gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
   await gateway.start();
+  const prisma = db.database.createPrisma();
+  for (const role of ['ADMIN', 'OPERATOR'] as const) {
+    const key = newApiKey();
+    await prisma.user.create({
+      data: {
+        email: `${role.toLowerCase()}@hardening.test`,
+        name: role,
+        role,
+        passwordHash: 'not used: signs in with an API key',
+        apiKeys: { create: { name: 'test', prefix: key.slice(0, 9), keyHash: sha256(key), scope: 'read' } },
+      },
+    });
+    bearer.set(role, { authorization: `Bearer ${key}` });
+  }
+  await prisma.$disconnect();
 });
 
 afterAll(async () => {
@@ -147,12 +165,110 @@ describe('unexpected errors', () => {
   });
 });
 
+describe('schema visibility', () => {
+  const introspect = '{ __schema { queryType { name } } }';
+
+  it('refuses introspection to anonymous and non-admin clients, and answers it for an admin', async () => {
+    for (const headers of [{}, bearer.get('OPERATOR') ?? {}]) {
+      const { payload } = await post(JSON.stringify({ query: introspect }), headers);
+      expect(payload.data).toBeUndefined();
+      expect(payload.errors?.[0]?.message).toMatch(/introspection/i);
+    }
+    const admin = await post(JSON.stringify({ query: introspect }), bearer.get('ADMIN'));
+    expect(admin.payload).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  it('gives no "Did you mean" hints to non-admins, in validation or in variables', async () => {
+    const typo = JSON.stringify({ query: '{ dimension { id } }' });
+    const badEnum = JSON.stringify({
+      query: 'query ($kind: PartnerKind) { partners(kind: $kind) { id } }',
+      variables: { kind: 'BANKS' },
+    });
+    for (const body of [typo, badEnum]) {
+      const anonymous = await post(body);
+      expect(anonymous.payload.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(anonymous.payload)).not.toMatch(/Did you mean/);
+      const admin = await post(body, bearer.get('ADMIN'));
+      expect(JSON.stringify(admin.payload)).toMatch(/Did you mean/);
+    }
+  });
+
+  it('shows the schema to everyone when configured so (the embedded hub)', async () => {
+    const open = createGateway({
+      database: db.database,
+      logger: pino({ level: 'silent' }),
+      introspection: 'everyone',
+    });
+    await open.start();
+    try {
+      const response = await open.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: introspect }),
+      });
+      expect(await response.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
+describe('execution timeout', () => {
+  let silent: Server;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    // Accepts connections and never answers: every database call waits forever.
+    silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    silent.close();
+  });
+
+  it('ends a query the database never answers with EXECUTION_TIMEOUT', async () => {
+    const address = silent.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const database = {
+      ...connectServerDatabase(db.url),
+      createPrisma: connectServerDatabase(`postgres://bisa@127.0.0.1:${address.port}/silent`).createPrisma,
+    };
+    const stuck = createGateway({
+      database,
+      logger: pino({ level: 'silent' }),
+      limits: { executionTimeoutMs: 300 },
+    });
+    await stuck.start();
+    try {
+      const response = await stuck.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ dimensions { id } }' }),
+      });
+      const body = (await response.json()) as {
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
+      expect(body.errors?.[0]?.extensions?.code).toBe('EXECUTION_TIMEOUT');
+      expect(body.errors?.[0]?.message).toMatch(/longer than 300 ms/);
+    } finally {
+      // The pending connections fail once closed, so the gateway's stop does not wait on them.
+      for (const socket of sockets) socket.destroy();
+      await stuck.stop();
+    }
+  });
+});
+
 describe('GraphQL over HTTP', () => {
   it('passes every MUST and SHOULD audit of the graphql-http suite', async () => {
+    // As an administrator: two audits send `__type` queries, which other clients may not run.
+    const admin = bearer.get('ADMIN') ?? {};
     const results = await auditServer({
       url: 'http://gateway.test/graphql',
-      fetchFn: async (input: RequestInfo | URL, init?: RequestInit) =>
-        gateway.yoga.fetch(String(input), init ?? {}),
+      fetchFn: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        for (const [name, value] of Object.entries(admin)) headers.set(name, value);
+        return gateway.yoga.fetch(String(input), { ...init, headers });
+      },
     });
     const failed = results
       .filter((result) => result.status !== 'ok' && !result.name.startsWith('MAY'))

@@ -27,6 +27,8 @@ export interface QueryLimits {
   maxFields: number;
   /** Request body in bytes (Yoga's own limit, which also counts chunked bodies). */
   maxBodyBytes: number;
+  /** How long a query or mutation may execute; subscriptions are long-lived and exempt. */
+  executionTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: QueryLimits = {
@@ -35,6 +37,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxTokens: 5000,
   maxFields: 2000,
   maxBodyBytes: 1024 * 1024,
+  executionTimeoutMs: 10_000,
 };
 
 /**
@@ -140,6 +143,36 @@ export function useQueryLimits(limits: QueryLimits = DEFAULT_LIMITS): Plugin {
     },
     onValidate({ addValidationRule }) {
       addValidationRule(rule);
+    },
+  };
+}
+
+/**
+ * Ends a query or mutation that runs longer than the limit with EXECUTION_TIMEOUT, so a slow
+ * database or a costly evaluation cannot hold the request (and the client) indefinitely. The
+ * executor stops resolving further fields once the signal aborts; a database query already sent
+ * finishes on its own.
+ */
+export function useExecutionTimeout(timeoutMs: number): Plugin {
+  return {
+    onExecute({ args }) {
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () =>
+          controller.abort(
+            new GraphQLError(
+              `The operation took longer than ${timeoutMs} ms and was stopped; ask for less data (a shorter range, a larger bucket) or try again later`,
+              { extensions: { code: 'EXECUTION_TIMEOUT' } },
+            ),
+          ),
+        timeoutMs,
+      );
+      const request = (args.contextValue as { request?: Request }).request;
+      // The executor Yoga uses (graphql-tools) honours `signal`, as Yoga's own cancellation plugin relies on.
+      Object.assign(args, {
+        signal: request ? AbortSignal.any([request.signal, controller.signal]) : controller.signal,
+      });
+      return { onExecuteDone: () => clearTimeout(timer) };
     },
   };
 }

@@ -14,7 +14,13 @@ import { createGatewayServer } from './http.ts';
 const config = configOrExit('bisa-gateway', parseGatewayConfig, gatewayHelp);
 const logger = pino({ name: 'bisa-gateway', level: config.logLevel });
 const database = connectServerDatabase(config.databaseUrl);
-const gateway = createGateway({ database, logger, graphiql: config.graphiql });
+const gateway = createGateway({
+  database,
+  logger,
+  graphiql: config.graphiql,
+  introspection: config.introspection,
+  limits: { executionTimeoutMs: config.executionTimeoutMs },
+});
 const http = createGatewayServer({ yoga: gateway.yoga, database, logger });
 
 await runUntilSignalled({

@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import { createYoga, maskError } from 'graphql-yoga';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { resolveViewer } from './auth/viewer.ts';
+import { resolveViewer, type Viewer } from './auth/viewer.ts';
 import type { GatewayContext, GatewayServices } from './context.ts';
-import { DEFAULT_LIMITS, useQueryLimits } from './limits.ts';
+import { type QueryLimits, useExecutionTimeout, useQueryLimits } from './limits.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
@@ -13,12 +13,41 @@ export interface YogaOptions {
   services: () => GatewayServices;
   logger: Logger;
   graphiql: boolean;
+  /**
+   * Who may see the schema through introspection and "Did you mean …?" hints. A production
+   * gateway shows it to administrators only: it tells an attacker every field to probe.
+   */
+  introspection: 'everyone' | 'admins';
+  limits: QueryLimits;
 }
 
 /** Builds the GraphQL server; it answers `fetch` requests and works as a Node request listener. */
-export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
+export function createGatewayYoga({ services, logger, graphiql, introspection, limits }: YogaOptions) {
   // Cookies a resolver sets, kept until the response for its request is built.
   const cookies = new WeakMap<Request, string[]>();
+  // The viewer is resolved once per request, before validation, which needs it to decide on
+  // introspection (Yoga validates before it builds the context).
+  const viewers = new WeakMap<Request, Viewer | null>();
+  const viewerPlugin: Plugin = {
+    async onParams({ request }) {
+      viewers.set(request, await resolveViewer(services().prisma, request));
+    },
+  };
+  const introspectionPolicy: Plugin = {
+    onValidate({ context, addValidationRule, setValidationFn }) {
+      if (introspection === 'everyone' || viewers.get(context.request)?.role === 'ADMIN') return;
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+      // Suggestions would spell out the names introspection hides.
+      setValidationFn((schema, document, rules) =>
+        validate(schema, document, rules, { hideSuggestions: true }),
+      );
+    },
+    onExecute({ args }) {
+      if (introspection === 'everyone' || viewers.get(args.contextValue.request)?.role === 'ADMIN') return;
+      // Variable coercion errors would suggest enum values and input fields the same way.
+      Object.assign(args, { hideSuggestions: true });
+    },
+  };
   // Every request gets an id, returned in X-Request-Id and in masked errors, and logged with the
   // real error: an operator can find what a user saw without the user seeing internals.
   const requestIds = new AsyncLocalStorage<string>();
@@ -29,9 +58,12 @@ export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
     landingPage: false,
     // One operation per request: a batch would multiply every limit below by its length.
     batching: false,
-    maxRequestBodySize: DEFAULT_LIMITS.maxBodyBytes,
+    maxRequestBodySize: limits.maxBodyBytes,
     plugins: [
-      useQueryLimits(DEFAULT_LIMITS),
+      viewerPlugin,
+      useQueryLimits(limits),
+      useExecutionTimeout(limits.executionTimeoutMs),
+      introspectionPolicy,
       {
         instrumentation: {
           request: (_payload, wrapped) => requestIds.run(randomUUID(), wrapped),
@@ -49,7 +81,7 @@ export function createGatewayYoga({ services, logger, graphiql }: YogaOptions) {
       return {
         ...shared,
         request,
-        viewer: await resolveViewer(shared.prisma, request),
+        viewer: viewers.get(request) ?? null,
         setCookie: (value: string) => cookies.set(request, [...(cookies.get(request) ?? []), value]),
       };
     },
