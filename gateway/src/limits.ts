@@ -167,12 +167,19 @@ export function useExecutionTimeout(timeoutMs: number): Plugin {
           ),
         timeoutMs,
       );
-      const request = (args.contextValue as { request?: Request }).request;
+      // A client that goes away stops the execution too. Served through node:http the request's
+      // signal is a ponyfill that AbortSignal.any() refuses, hence the listener.
+      const clientSignal = (args.contextValue as { request?: Request }).request?.signal;
+      const onClientGone = () => controller.abort(clientSignal?.reason);
+      clientSignal?.addEventListener('abort', onClientGone, { once: true });
       // The executor Yoga uses (graphql-tools) honours `signal`, as Yoga's own cancellation plugin relies on.
-      Object.assign(args, {
-        signal: request ? AbortSignal.any([request.signal, controller.signal]) : controller.signal,
-      });
-      return { onExecuteDone: () => clearTimeout(timer) };
+      Object.assign(args, { signal: controller.signal });
+      return {
+        onExecuteDone: () => {
+          clearTimeout(timer);
+          clientSignal?.removeEventListener('abort', onClientGone);
+        },
+      };
     },
   };
 }
