@@ -37,3 +37,22 @@ describe('LISTEN on a PostgreSQL server', () => {
     expect(received[0]).toMatch(/^attempt \d+$/);
   });
 });
+
+describe('transactions on a PostgreSQL server', () => {
+  it('rejects, instead of crashing the process, when the server drops the connection mid-transaction', async () => {
+    const sql = db.database.sql;
+    const outcome = sql.transaction(async (tx) => {
+      const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await sql.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+      // Gone from the server: its socket is closed while no statement of ours is running.
+      for (;;) {
+        const alive = await sql.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [rows[0]?.pid]);
+        if (alive.rows.length === 0) break;
+      }
+      await tx.query('SELECT 1');
+    });
+    await expect(outcome).rejects.toThrow();
+    // The pool replaced the broken connection.
+    expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});

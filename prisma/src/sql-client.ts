@@ -84,6 +84,14 @@ export function createPgSqlClient(
     },
     async transaction(work) {
       const client = await pool.connect();
+      // The server can drop a checked-out connection between two statements (a crash, a restart).
+      // pg then emits 'error' on the client, which crashes the process if nobody listens; here the
+      // next statement fails instead, the transaction rejects, and the broken client is discarded.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -98,7 +106,8 @@ export function createPgSqlClient(
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async listen(channel, handler) {
