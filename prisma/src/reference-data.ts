@@ -204,3 +204,20 @@ export const OBSERVED_PROPERTIES = [
   { id: 'service_uptime', nameId: 'Ketersediaan layanan', nameEn: 'Service uptime' },
   { id: 'applications', nameId: 'Permohonan masuk', nameEn: 'Applications received' },
 ] as const;
+
+/**
+ * The default alert levels, lowest first, after Indonesian disaster practice (Normal is the
+ * absence of an alert). Each rule names its own levels; these are what the sample rules use.
+ */
+export const DEFAULT_ALERT_LEVELS = ['WASPADA', 'SIAGA', 'AWAS'] as const;
+
+/**
+ * How often an open alert is announced again at each level (every transition is always sent):
+ * alert (waspada) three times a day, emergency (awas) every 15 minutes until someone
+ * acknowledges it. Inserted once, then editable data; a level without a row gets no reminders.
+ */
+export const DEFAULT_ALERT_CADENCES = [
+  { level: 'WASPADA', repeatSeconds: 8 * 3600, repeatUntilAcknowledged: false },
+  { level: 'SIAGA', repeatSeconds: 2 * 3600, repeatUntilAcknowledged: false },
+  { level: 'AWAS', repeatSeconds: 15 * 60, repeatUntilAcknowledged: true },
+] as const;

@@ -1,6 +1,7 @@
 import type { Database } from './database.ts';
 import {
   AGENCIES,
+  DEFAULT_ALERT_CADENCES,
   DEFAULT_EVALUATION_SCHEME,
   DIMENSIONS,
   OBSERVED_PROPERTIES,
@@ -66,6 +67,14 @@ export async function seedReferenceData(database: Database): Promise<void> {
         `INSERT INTO observed_property (id, name_id, name_en) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET name_id = $2, name_en = $3`,
         [p.id, p.nameId, p.nameEn],
+      );
+    }
+    // Inserted once, like the weights: the cadence is the operators' to change.
+    for (const c of DEFAULT_ALERT_CADENCES) {
+      await tx.query(
+        `INSERT INTO alert_cadence (level, repeat_seconds, repeat_until_acknowledged) VALUES ($1, $2, $3)
+         ON CONFLICT (level) DO NOTHING`,
+        [c.level, c.repeatSeconds, c.repeatUntilAcknowledged],
       );
     }
   });
