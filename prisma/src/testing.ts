@@ -6,10 +6,14 @@ export type TestDatabase = ScratchDatabase;
 
 /**
  * Creates a fresh database on the real PostgreSQL server, migrated and seeded with reference
- * and sample data, so each test file runs isolated. `drop()` closes and removes it.
+ * and sample data, so each test file runs isolated. `drop()` closes and removes it. `adminUrl`
+ * names another server (e.g. a private one a fault test crashes); default the machine's.
  */
-export async function createTestDatabase(options: { seedSample?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { seedSample?: boolean; adminUrl?: string } = {},
+): Promise<TestDatabase> {
   const scratch = await createScratchDatabase({
+    ...(options.adminUrl === undefined ? {} : { adminUrl: options.adminUrl }),
     prefix: 'bisa_test',
     migrationsDir: MIGRATIONS_DIR,
     maxConnections: 10,

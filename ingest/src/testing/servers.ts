@@ -1,0 +1,200 @@
+// Test helpers: throw-away PostgreSQL and Mosquitto servers on free ports, for tests that crash,
+// restart or reconfigure them. The machine's shared servers (5432, 1883) are never touched.
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { chmod, chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Makes `dir` (and what is in it) belong to `user` when running as root, so a server that drops root can write it. */
+async function giveTo(user: string, dir: string): Promise<void> {
+  if (!isRoot) return;
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+    run('id', ['-u', user]),
+    run('id', ['-g', user]),
+  ]);
+  const owner = async (p: string): Promise<void> => {
+    await chown(p, Number(uid), Number(gid));
+    if ((await stat(p)).isDirectory()) {
+      for (const entry of await readdir(p)) await owner(path.join(p, entry));
+    }
+  };
+  await owner(dir);
+}
+
+const INFRA_MOSQUITTO_CONF = fileURLToPath(
+  new URL('../../../infra/mosquitto/mosquitto.conf', import.meta.url),
+);
+
+/**
+ * The lines of the production broker configuration (infra/mosquitto/mosquitto.conf) that set
+ * `options`, e.g. its queue limits, so a private broker behaves like the deployed one without a
+ * copy that could drift from it.
+ */
+export async function infraMosquittoSettings(options: readonly string[]): Promise<string[]> {
+  const lines = (await readFile(INFRA_MOSQUITTO_CONF, 'utf8')).split('\n').map((l) => l.trim());
+  return options.map((option) => {
+    const line = lines.find((l) => l.split(/\s+/)[0] === option);
+    if (!line) throw new Error(`${INFRA_MOSQUITTO_CONF} sets no ${option}`);
+    return line;
+  });
+}
+
+export interface PrivateMosquitto {
+  url: string;
+  port: number;
+  /** Its folder: configuration, files written with `files`, and the persistence database. */
+  dir: string;
+  /** Everything the broker logged so far. */
+  log(): string;
+  /** Stops it with SIGTERM (Mosquitto saves its persistence database on the way out). */
+  stop(): Promise<void>;
+  /** Kills it with SIGKILL: whatever was not autosaved is gone. */
+  crash(): Promise<void>;
+  /** Starts it again on the same port with the same configuration and persistence. */
+  start(): Promise<void>;
+  /** Stops it and removes its folder. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A Mosquitto of its own on a free port. `settings` are extra configuration lines (e.g.
+ * `persistence true`); `files` are written into its folder first and may be named in them as
+ * `{dir}/name`. Started as root it drops to the `mosquitto` user, which then owns the folder.
+ */
+export async function startPrivateMosquitto(
+  options: { settings?: readonly string[]; files?: Record<string, string> } = {},
+): Promise<PrivateMosquitto> {
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(tmpdir(), 'bisa-test-mosquitto-'));
+  await chmod(dir, 0o755);
+  for (const [name, text] of Object.entries(options.files ?? {})) {
+    await writeFile(path.join(dir, name), text, { mode: 0o600 });
+  }
+  const conf = path.join(dir, 'mosquitto.conf');
+  const settings = (options.settings ?? []).map((line) => line.replaceAll('{dir}', dir));
+  await writeFile(conf, [`listener ${port} 127.0.0.1`, ...settings, ''].join('\n'), { mode: 0o644 });
+  await giveTo('mosquitto', dir);
+  let log = '';
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  async function start(): Promise<void> {
+    const c = spawn('mosquitto', ['-c', conf]);
+    child = c;
+    exited = new Promise((resolve) => c.once('exit', () => resolve()));
+    c.stdout.resume();
+    await new Promise<void>((resolve, reject) => {
+      let mine = '';
+      c.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        mine += chunk.toString();
+        // Logged once every listener is open.
+        if (mine.includes(' running')) resolve();
+      });
+      c.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}:\n${mine}`)));
+    });
+  }
+
+  async function signal(name: NodeJS.Signals): Promise<void> {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    c.kill(name);
+    await exited;
+  }
+
+  await start();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    dir,
+    log: () => log,
+    stop: () => signal('SIGTERM'),
+    crash: () => signal('SIGKILL'),
+    start,
+    async destroy() {
+      await signal('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PrivatePostgres {
+  /** postgres://postgres@127.0.0.1:<port>/postgres, trust authentication. */
+  adminUrl: string;
+  /** False after crash() until start() is done. */
+  readonly running: boolean;
+  /** `pg_ctl stop -m immediate`: the server dies without a checkpoint, as in a crash. */
+  crash(): Promise<void>;
+  /** Starts it again (crash recovery runs first) and resolves once it accepts connections. */
+  start(): Promise<void>;
+  /** Stops it and removes its data. */
+  destroy(): Promise<void>;
+}
+
+async function postgresBin(): Promise<string> {
+  const versions = (await readdir('/usr/lib/postgresql')).sort((a, b) => Number(b) - Number(a));
+  if (!versions[0]) throw new Error('no PostgreSQL server in /usr/lib/postgresql');
+  return `/usr/lib/postgresql/${versions[0]}/bin`;
+}
+
+/**
+ * A PostgreSQL cluster of its own (initdb, about a second) on a free port. PostgreSQL refuses to
+ * run as root, so as root it runs as the `postgres` user.
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = await postgresBin();
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(tmpdir(), 'bisa-test-postgres-'));
+  await giveTo('postgres', dir);
+  const data = path.join(dir, 'data');
+  const asPostgres = (tool: string, args: readonly string[]) =>
+    isRoot
+      ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args])
+      : run(path.join(bin, tool), [...args]);
+  await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  // fsync off: the faults these tests make are process crashes (`-m immediate`), after which what
+  // a commit wrote is still in the kernel's page cache, so no committed row can be lost; only a
+  // machine crash could, and that is not tested. It makes each commit a write instead of a flush.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=50 -c fsync=off`;
+  let running = false;
+  const start = async () => {
+    await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
+    running = true;
+  };
+  const stop = (mode: 'immediate' | 'fast') => asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+  await start();
+  return {
+    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    get running() {
+      return running;
+    },
+    crash: async () => {
+      running = false;
+      await stop('immediate');
+    },
+    start,
+    async destroy() {
+      await stop('immediate').catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
