@@ -1,0 +1,108 @@
+// Issue 3's persistence test: the worker is stopped gracefully while devices keep publishing,
+// then started again with the same client id. The broker must have kept its session and queued
+// everything published meanwhile, and the restarted worker must commit all of it.
+import { readingsTopic } from '@bisa/contract/topics.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectFleet, FLEET_METRIC, type Publication, registerFleet } from './testing/fleet.ts';
+import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
+import {
+  freePort,
+  infraMosquittoSettings,
+  type PrivateMosquitto,
+  startPrivateMosquitto,
+} from './testing/servers.ts';
+import { INGEST_MAIN, type LogLine, spawnWorker } from './testing/worker-process.ts';
+
+const DEVICES = Array.from({ length: 5 }, (_, i) => `persistence-device-${i}`);
+// 2,000 of them are published while the worker is down: twice Mosquitto's default queue limit
+// (max_queued_messages 1000), which would drop the rest silently.
+const MESSAGES = 3_000;
+const WHILE_DOWN = 2_000;
+const WAIT = { timeout: 60_000, interval: 50 };
+
+let db: TestDatabase;
+let broker: PrivateMosquitto;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await registerFleet(db.database, DEVICES);
+  broker = await startPrivateMosquitto({
+    settings: [
+      'allow_anonymous true',
+      ...(await infraMosquittoSettings(['max_queued_messages', 'max_queued_bytes', 'max_inflight_messages'])),
+    ],
+  });
+});
+
+afterAll(async () => {
+  await broker?.destroy();
+  await db?.drop();
+});
+
+async function storedCount(): Promise<number> {
+  const { rows } = await db.database.sql.query<{ n: string }>(
+    `SELECT count(*) AS n FROM reading r JOIN datastream d ON d.id = r.datastream_id
+     WHERE d.thing_id = ANY($1::text[])`,
+    [DEVICES],
+  );
+  return Number(rows[0]?.n);
+}
+
+const connected = (line: LogLine) => line.msg === 'connected and subscribed';
+
+describe('ingest worker stopped and restarted while devices publish', () => {
+  it('resumes its broker session and commits everything queued while it was down', async () => {
+    const ledger = new Ledger();
+    const base = Date.now() - 3600_000;
+    const publications: Publication[] = Array.from({ length: MESSAGES }, (_, i) => {
+      const device = DEVICES[i % DEVICES.length] as string;
+      const time = new Date(base + i * 100);
+      ledger.addReading(device, FLEET_METRIC, time, i);
+      return {
+        device,
+        topic: readingsTopic(device),
+        payload: JSON.stringify({ time: time.toISOString(), values: { [FLEET_METRIC]: i } }),
+      };
+    });
+    const before = publications.slice(0, (MESSAGES - WHILE_DOWN) / 2);
+    const down = publications.slice(before.length, before.length + WHILE_DOWN);
+    const after = publications.slice(before.length + WHILE_DOWN);
+    const env = {
+      DATABASE_URL: db.url,
+      MQTT_URL: broker.url,
+      INGEST_CLIENT_ID: 'persistence-ingest',
+      INGEST_HTTP_PORT: String(await freePort()),
+    };
+    const fleet = await connectFleet({ url: broker.url, names: DEVICES });
+    let worker = spawnWorker(INGEST_MAIN, env);
+    try {
+      expect(await worker.waitForLog(connected)).toMatchObject({ sessionPresent: false });
+      await worker.ready();
+      await fleet.publish(before);
+      await vi.waitFor(async () => expect(await storedCount()).toBeGreaterThan(0), WAIT);
+
+      expect(await worker.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+      const storedAtStop = await storedCount();
+      // Acknowledged by the broker while no ingest is connected: only its session holds them.
+      await fleet.publish(down);
+      expect(await storedCount()).toBe(storedAtStop);
+
+      worker = spawnWorker(INGEST_MAIN, env);
+      const resumed = await worker.waitForLog(connected);
+      console.log(
+        `persistence: stopped after ${storedAtStop} of ${MESSAGES} readings; ${WHILE_DOWN} published while down; restarted with sessionPresent=${String(resumed.sessionPresent)}`,
+      );
+      expect(resumed).toMatchObject({ sessionPresent: true });
+      await worker.ready();
+      await fleet.publish(after);
+      await vi.waitFor(async () => expect(await storedCount()).toBe(MESSAGES), WAIT);
+      expect(await auditDatabase(db.database.sql, ledger, { devices: DEVICES })).toMatchObject(
+        perfectAudit(ledger),
+      );
+    } finally {
+      await worker.kill('SIGTERM');
+      await fleet.end();
+    }
+  }, 120_000);
+});
