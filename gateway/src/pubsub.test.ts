@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGatewayPubSub } from './pubsub.ts';
+import { createGatewayPubSub, SUBSCRIBER_BACKLOG } from './pubsub.ts';
 
 describe('gateway pub/sub', () => {
   const warnings: Error[] = [];
@@ -22,5 +22,27 @@ describe('gateway pub/sub', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
     await Promise.all(subscriptions.map((subscription) => subscription.return()));
+  });
+
+  it('keeps the newest events for a subscriber that stopped reading, instead of throwing at the publisher', async () => {
+    const pubsub = createGatewayPubSub();
+    const stalled = pubsub.subscribe('readingsCommitted');
+    const first = stalled.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    const published = SUBSCRIBER_BACKLOG * 5;
+    const reading = (value: number) => ({ datastreamId: 1, time: new Date(value * 1000), value });
+    for (let value = 1; value <= published; value++) {
+      expect(() => pubsub.publish('readingsCommitted', [reading(value)])).not.toThrow();
+    }
+    expect((await first).value).toEqual([reading(1)]);
+    const rest: number[] = [];
+    for (let i = 0; i < SUBSCRIBER_BACKLOG; i++) {
+      const event = await stalled.next();
+      rest.push(event.value?.[0]?.value ?? Number.NaN);
+    }
+    // The oldest were dropped; what remains ends with the newest event.
+    expect(rest.at(-1)).toBe(published);
+    expect(rest).toEqual(rest.toSorted((a, b) => a - b));
+    await stalled.return();
   });
 });

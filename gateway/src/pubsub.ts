@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ReportEvent } from '@bisa/db/notifications.ts';
-import { createPubSub } from 'graphql-yoga';
+import { Repeater, SlidingBuffer } from 'graphql-yoga';
 
 /** A committed reading as the API serves it. */
 export interface ReadingEvent {
@@ -9,19 +9,47 @@ export interface ReadingEvent {
   value: number;
 }
 
-/**
- * Every live topic of the gateway, typed. Events enter from PostgreSQL LISTEN (see gateway.ts),
- * so each replica receives every commit; scaling out needs no other event transport.
- */
-export function createGatewayPubSub() {
-  const eventTarget = new EventTarget();
-  // One listener per open subscription: a control room has far more than Node's default of 10,
-  // which would log a memory-leak warning for every subscriber beyond it.
-  setMaxListeners(0, eventTarget);
-  return createPubSub<{
-    readingsCommitted: [readings: ReadingEvent[]];
-    reportChanged: [event: ReportEvent];
-  }>({ eventTarget });
+/** Every live topic of the gateway and what one event carries. */
+export interface GatewayTopics {
+  readingsCommitted: ReadingEvent[];
+  reportChanged: ReportEvent;
 }
 
-export type GatewayPubSub = ReturnType<typeof createGatewayPubSub>;
+/**
+ * Events a subscriber may fall behind by before the oldest are dropped for it. Yoga's own
+ * createPubSub throws past 1,024 pending events, and it throws inside the publisher's
+ * dispatchEvent, where nothing catches it: one stalled client would crash the process. Live
+ * views need the newest values, so a subscriber that lags this far loses its oldest events.
+ */
+export const SUBSCRIBER_BACKLOG = 256;
+
+export interface GatewayPubSub {
+  publish<Topic extends keyof GatewayTopics>(topic: Topic, event: GatewayTopics[Topic]): void;
+  subscribe<Topic extends keyof GatewayTopics>(topic: Topic): Repeater<GatewayTopics[Topic]>;
+}
+
+/**
+ * The gateway's typed pub/sub. Events enter from PostgreSQL LISTEN (see gateway.ts), so each
+ * replica receives every commit; scaling out needs no other event transport.
+ */
+export function createGatewayPubSub(): GatewayPubSub {
+  const target = new EventTarget();
+  // One listener per open subscription: a control room has far more than Node's default of 10,
+  // which would log a memory-leak warning for every subscriber beyond it.
+  setMaxListeners(0, target);
+  return {
+    publish(topic, event) {
+      target.dispatchEvent(new CustomEvent(topic, { detail: event }));
+    },
+    subscribe<Topic extends keyof GatewayTopics>(topic: Topic) {
+      return new Repeater<GatewayTopics[Topic]>(async (push, stop) => {
+        const listener = (event: Event) => {
+          void push((event as CustomEvent<GatewayTopics[Topic]>).detail);
+        };
+        target.addEventListener(topic, listener);
+        await stop;
+        target.removeEventListener(topic, listener);
+      }, new SlidingBuffer(SUBSCRIBER_BACKLOG));
+    },
+  };
+}
