@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,5 +217,49 @@ describe('embedded broker with in-process ingest', () => {
       /Subscribe error/,
     );
     expect(service.connected).toBe(true);
+  });
+});
+
+describe('embedded broker with the ingest pipeline on a database', () => {
+  it('commits nothing a device forges under another device id', async () => {
+    const logger = pino({ level: 'silent' });
+    const pipeline = createIngestPipeline({ database: db.database, logger });
+    const ingested: string[] = [];
+    const ingesting = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      wsPort: 0,
+      sql: db.database.sql,
+      logger,
+      onDeviceMessage: (message) => {
+        ingested.push(message.topic);
+        return pipeline.handle(message);
+      },
+    });
+    await ingesting.start();
+    try {
+      const reading = (value: number) =>
+        JSON.stringify({ time: new Date(Date.now() - 60_000).toISOString(), values: { water_level: value } });
+      const forger = await connected(
+        'masamba-park-wifi-01',
+        'sample-masamba-park-wifi-01',
+        ingesting.ports.mqtt,
+      );
+      const closed = nextEvent(forger, 'close');
+      forger.publish('bisa/v1/baliase-river-01/readings', reading(666), { qos: 1 });
+      await closed;
+      const genuine = await connected('baliase-river-01', 'sample-baliase-river-01', ingesting.ports.mqtt);
+      // Acknowledged only after the commit: once this resolves, the database holds it.
+      await genuine.publishAsync('bisa/v1/baliase-river-01/readings', reading(1), { qos: 1 });
+      expect(ingested).toEqual(['bisa/v1/baliase-river-01/readings']);
+      const { rows } = await db.database.sql.query<{ value: number }>(
+        `SELECT r.value FROM reading r JOIN datastream d ON d.id = r.datastream_id WHERE d.thing_id = 'baliase-river-01'`,
+      );
+      expect(rows.map((r) => r.value)).toEqual([1]);
+      const letters = await db.database.sql.query('SELECT 1 FROM dead_letter');
+      expect(letters.rows).toHaveLength(0);
+    } finally {
+      await ingesting.stop();
+    }
   });
 });
