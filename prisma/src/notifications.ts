@@ -70,3 +70,29 @@ export function parseReportEvent(payload: string): ReportEvent | undefined {
     return undefined;
   }
 }
+
+/**
+ * Alert events (opened, escalated, acknowledged, resolved, closed, reminder), sent in the
+ * transaction that recorded them: the webhook sender wakes on it, and a gateway subscription can.
+ */
+export const ALERT_EVENTS_CHANNEL = 'bisa_alert_events';
+
+export interface AlertEventNotice {
+  alertId: string;
+  eventId: string;
+  type: string;
+}
+
+/** Parses an alert-event payload; returns undefined (and never throws) for anything malformed. */
+export function parseAlertEventNotice(payload: string): AlertEventNotice | undefined {
+  try {
+    const notice = JSON.parse(payload) as Partial<AlertEventNotice>;
+    return typeof notice.alertId === 'string' &&
+      typeof notice.eventId === 'string' &&
+      typeof notice.type === 'string'
+      ? (notice as AlertEventNotice)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
