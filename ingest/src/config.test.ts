@@ -12,6 +12,7 @@ describe('parseIngestConfig', () => {
       connections: 1,
       shareGroup: undefined,
       http: { host: '127.0.0.1', port: 4802 },
+      alerts: true,
       logLevel: 'info',
     });
   });
@@ -26,8 +27,10 @@ describe('parseIngestConfig', () => {
       INGEST_CLIENT_ID: 'ingest-a',
       INGEST_HTTP_HOST: '0.0.0.0',
       INGEST_HTTP_PORT: '9000',
+      INGEST_ALERTS: 'false',
       LOG_LEVEL: 'debug',
     });
+    expect(config.alerts).toBe(false);
     expect(config.mqtt).toEqual({
       url: 'mqtts://broker.example:8883',
       username: 'ingest',

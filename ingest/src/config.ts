@@ -35,6 +35,11 @@ export const INGEST_VARIABLES = {
     default: '127.0.0.1',
   },
   INGEST_HTTP_PORT: { description: 'Port of the health and metrics server', default: '4802' },
+  INGEST_ALERTS: {
+    description:
+      'Evaluate alert rules on committed readings and send alert webhooks in this process (true/false); several processes take turns safely',
+    default: 'true',
+  },
   LOG_LEVEL: { description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info' },
 } satisfies VariableSpecs;
 
@@ -44,6 +49,7 @@ export interface IngestConfig {
   connections: number;
   shareGroup: string | undefined;
   http: { host: string; port: number };
+  alerts: boolean;
   logLevel: string;
 }
 
@@ -78,6 +84,9 @@ const schema = z.object({
     .int('must be a whole number')
     .min(1, 'must be 1-65535')
     .max(65535, 'must be 1-65535'),
+  INGEST_ALERTS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be fatal, error, warn, info, debug, trace or silent',
   }),
@@ -112,6 +121,7 @@ export function parseIngestConfig(env: Record<string, string | undefined>): Inge
     connections: c.INGEST_CONNECTIONS,
     shareGroup: c.INGEST_SHARE_GROUP ?? (c.INGEST_CONNECTIONS > 1 ? 'bisa-ingest' : undefined),
     http: { host: c.INGEST_HTTP_HOST, port: c.INGEST_HTTP_PORT },
+    alerts: c.INGEST_ALERTS,
     logLevel: c.LOG_LEVEL,
   };
 }
@@ -122,7 +132,8 @@ export function ingestHelp(): string {
     [
       'Subscribes to device readings (bisa/v1/<deviceId>/readings, QoS 1), validates them and commits',
       'them to PostgreSQL/TimescaleDB; refused messages go to the dead_letter table. A message is',
-      'acknowledged only after it is committed. Applies database migrations on start.',
+      'acknowledged only after it is committed. Applies database migrations on start. Evaluates',
+      'alert rules on committed readings and sends alert webhooks (docs/alerts.md).',
     ],
     INGEST_VARIABLES,
   );

@@ -5,6 +5,8 @@ import { seedReferenceData } from '@bisa/db/seed.ts';
 import { configOrExit } from '@bisa/service/environment.ts';
 import { runUntilSignalled, stopInOrder } from '@bisa/service/lifecycle.ts';
 import pino from 'pino';
+import { createAlertEvaluator } from './alerts/evaluator.ts';
+import { createWebhookSender } from './alerts/webhook-sender.ts';
 import { ingestHelp, parseIngestConfig } from './config.ts';
 import { createHealthServer } from './http.ts';
 import { createIngestWorker } from './ingest-worker.ts';
@@ -20,6 +22,8 @@ const worker = createIngestWorker({
   ...(config.shareGroup === undefined ? {} : { shareGroup: config.shareGroup }),
   logger,
 });
+const evaluator = config.alerts ? createAlertEvaluator({ database, logger }) : undefined;
+const webhooks = config.alerts ? createWebhookSender({ database, logger }) : undefined;
 const http = createHealthServer({ ...config.http, worker, database, logger });
 
 await runUntilSignalled({
@@ -30,13 +34,18 @@ await runUntilSignalled({
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await seedReferenceData(database);
     await worker.start();
+    await evaluator?.start();
+    await webhooks?.start();
     const port = await http.start();
     logger.info({ host: config.http.host, port }, 'ingest ready; health at /healthz, /readyz, /metrics');
   },
   // The worker first: it stops taking messages and finishes the one in hand before the database goes.
+  // The evaluator's batch in hand commits or rolls back as a whole; the next start resumes after it.
   stop: () =>
     stopInOrder(logger, [
       ['ingest worker', () => worker.stop()],
+      ['alert evaluator', evaluator && (() => evaluator.stop())],
+      ['alert webhooks', webhooks && (() => webhooks.stop())],
       ['health server', () => http.stop()],
       ['database', () => database.close()],
     ]),
