@@ -1,4 +1,5 @@
 import { defineEnvVars } from '@sveltejs/kit/env';
+import { parseBasemapUrl } from './lib/map/basemap.ts';
 
 // SvelteKit 3 only exposes variables declared here; they are read when the server starts.
 export const variables = defineEnvVars({
@@ -7,6 +8,18 @@ export const variables = defineEnvVars({
     description:
       'GraphQL endpoint the browser talks to. Defaults to "/graphql" on the same origin as the dashboard.',
     schema: (value) => parseGraphqlUrl(value),
+  },
+  PUBLIC_BASEMAP_URL: {
+    public: true,
+    description:
+      'Basemap of the map: a MapLibre style JSON URL, an XYZ raster template ({z}/{x}/{y}) or a .pmtiles file. Unset: the offline sample map, which loads nothing from outside.',
+    schema: (value) => parseBasemapUrl(value),
+  },
+  PUBLIC_BASEMAP_ATTRIBUTION: {
+    public: true,
+    description:
+      'Attribution shown on the map for the configured basemap (e.g. "© OpenStreetMap contributors").',
+    schema: (value) => value?.trim() ?? '',
   },
 });
 

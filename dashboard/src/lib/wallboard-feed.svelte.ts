@@ -1,187 +1,19 @@
 import type { Client } from '@urql/core';
-import { subscriptionStore } from '@urql/svelte';
-import {
-  type Reading,
-  type ReadingsCommittedData,
-  ReadingsCommittedSubscription,
-  type WallboardData,
-  WallboardQuery,
-} from '#lib/graphql/queries.ts';
-import type { LiveReadings } from '#lib/live-readings.svelte.ts';
+import { type Reading, type WallboardData, WallboardQuery } from '#lib/graphql/queries.ts';
+import { LiveFeed, type LiveFeedOptions } from '#lib/live-feed.svelte.ts';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
+export type WallboardFeedOptions = Omit<LiveFeedOptions<WallboardData>, 'load' | 'latest'>;
 
-export interface WallboardFeedOptions {
-  client: Client;
-  readings: LiveReadings;
-  /** What the live stream is fetched with; tests pass a fake. Defaults to the global fetch. */
-  fetch?: typeof fetch;
-  /** Milliseconds before retry number `attempt` (0 for the first retry). */
-  retryDelay?: (attempt: number) => number;
-}
-
-type Timer = ReturnType<typeof setTimeout>;
-
-/**
- * Exponential backoff with jitter, so that every wallboard in the building does not come back
- * at the same instant after a gateway restart.
- */
-export function defaultRetryDelay(attempt: number): number {
-  const base = Math.min(1000 * 2 ** attempt, 30_000);
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
-
-/**
- * Feeds the wallboard: loads its layout with each datastream's latest reading, and keeps one
- * `readingsCommitted` subscription (all datastreams) open for the whole view, reconnecting with
- * backoff when it drops. After a reconnect the layout query runs again: readings committed
- * while the stream was down reach the screen only through it.
- */
-export class WallboardFeed {
-  #status = $state<ConnectionStatus>('connecting');
-  #data = $state.raw<WallboardData | undefined>(undefined);
-  #loadFailed = $state(false);
-
-  readonly #client: Client;
-  readonly #readings: LiveReadings;
-  readonly #fetch: typeof fetch;
-  readonly #retryDelay: (attempt: number) => number;
-
-  #running = false;
-  #stopLive: (() => void) | undefined;
-  #restartLive: (() => void) | undefined;
-  #liveRetry: Timer | undefined;
-  #liveAttempt = 0;
-  #everOpen = false;
-  #loadRetry: Timer | undefined;
-  #loadAttempt = 0;
-  #loadGeneration = 0;
-
+/** Feeds the wallboard: its layout from one query, then every committed reading. */
+export class WallboardFeed extends LiveFeed<WallboardData> {
   constructor(options: WallboardFeedOptions) {
-    this.#client = options.client;
-    this.#readings = options.readings;
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
+    super({ ...options, load: loadWallboard, latest: latestReadings });
   }
+}
 
-  /** State of the live stream, for the connection indicator. */
-  get status(): ConnectionStatus {
-    return this.#status;
-  }
-
-  /** The wallboard layout, once loaded; kept across failed reloads. */
-  get data(): WallboardData | undefined {
-    return this.#data;
-  }
-
-  /** Whether the last attempt to load the layout failed (a retry is scheduled). */
-  get loadFailed(): boolean {
-    return this.#loadFailed;
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    // Subscribe before querying, so that no reading committed in between is missed; the
-    // overlap is harmless because LiveReadings keeps the newest per datastream.
-    this.#openLive();
-    void this.#load();
-  }
-
-  stop(): void {
-    this.#running = false;
-    clearTimeout(this.#liveRetry);
-    clearTimeout(this.#loadRetry);
-    this.#liveRetry = undefined;
-    this.#loadRetry = undefined;
-    this.#stopLive?.();
-    this.#stopLive = undefined;
-    this.#restartLive = undefined;
-  }
-
-  #openLive(): void {
-    const store = subscriptionStore({
-      client: this.#client,
-      query: ReadingsCommittedSubscription,
-      context: { fetch: this.#watchingFetch },
-    });
-    // The store repeats the last event's data and error with every state change; each is
-    // handled once.
-    let seenData: ReadingsCommittedData | undefined;
-    let seenError: unknown;
-    this.#stopLive = store.subscribe((state) => {
-      if (state.data && state.data !== seenData) {
-        seenData = state.data;
-        this.#readings.push(state.data.readingsCommitted);
-      }
-      if (state.error && state.error !== seenError) {
-        seenError = state.error;
-        console.warn('live readings:', state.error.message);
-      }
-      if (!state.fetching) this.#liveClosed();
-    });
-    this.#restartLive = () => {
-      store.pause();
-      store.resume();
-    };
-  }
-
-  /**
-   * urql reports nothing when an event stream opens, only when events arrive; a quiet hub would
-   * look "connecting" for minutes. The response headers tell us the stream is open.
-   */
-  readonly #watchingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await this.#fetch(input, init);
-    const type = response.headers.get('content-type') ?? '';
-    if (response.ok && /text\/event-stream/i.test(type)) this.#liveOpened();
-    // Any other answer (an error as JSON, a proxy's HTML page) ends the stream without urql
-    // noticing, so it is treated as a drop.
-    else this.#liveClosed();
-    return response;
-  };
-
-  #liveOpened(): void {
-    if (!this.#running) return;
-    const reopened = this.#everOpen || this.#liveAttempt > 0;
-    this.#everOpen = true;
-    this.#liveAttempt = 0;
-    this.#status = 'live';
-    if (reopened) void this.#load();
-  }
-
-  #liveClosed(): void {
-    if (!this.#running || this.#liveRetry) return;
-    this.#status = 'reconnecting';
-    const delay = this.#retryDelay(this.#liveAttempt++);
-    this.#liveRetry = setTimeout(() => {
-      this.#liveRetry = undefined;
-      this.#restartLive?.();
-    }, delay);
-  }
-
-  async #load(): Promise<void> {
-    clearTimeout(this.#loadRetry);
-    this.#loadRetry = undefined;
-    const generation = ++this.#loadGeneration;
-    const result = await this.#client
-      .query(WallboardQuery, {}, { requestPolicy: 'network-only' })
-      .toPromise();
-    // A newer load was started meanwhile (reconnect), or the view is gone: this answer is stale.
-    if (!this.#running || generation !== this.#loadGeneration) return;
-    if (result.data) {
-      // Readings first, layout second: tiles then mount with their value instead of
-      // appearing empty for a frame and flashing as if a reading had just arrived.
-      this.#readings.push(latestReadings(result.data));
-      this.#readings.flush();
-      this.#data = result.data;
-      this.#loadFailed = false;
-      this.#loadAttempt = 0;
-      return;
-    }
-    console.warn('wallboard query:', result.error?.message ?? 'no data');
-    this.#loadFailed = true;
-    this.#loadRetry = setTimeout(() => void this.#load(), this.#retryDelay(this.#loadAttempt++));
-  }
+async function loadWallboard(client: Client): Promise<WallboardData | Error> {
+  const result = await client.query(WallboardQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+  return result.data ?? result.error ?? new Error('the wallboard query answered without data');
 }
 
 function* latestReadings(data: WallboardData): Generator<Reading> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ReadingsCommittedSubscription, WallboardQuery } from './queries.ts';
+import { SitesPageQuery } from './sites.ts';
 
 // The gateway commits its printed schema; checking the documents against it here catches an
 // API change that would otherwise only show as an empty wallboard.
@@ -13,6 +14,7 @@ describe('GraphQL documents', () => {
   it.each<[string, DocumentNode]>([
     ['Wallboard', WallboardQuery],
     ['ReadingsCommitted', ReadingsCommittedSubscription],
+    ['SitesPage', SitesPageQuery],
   ])('%s is valid against gateway/schema.graphql', (_name, document) => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });

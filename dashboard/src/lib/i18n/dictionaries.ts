@@ -30,6 +30,24 @@ const id = {
   'evaluation.status.AT_RISK': 'Berisiko',
   'evaluation.status.OFF_TRACK': 'Tertinggal',
   'evaluation.status.NO_DATA': 'Tanpa data',
+  'nav.label': 'Tampilan',
+  'nav.wallboard': 'Papan pantau',
+  'nav.map': 'Peta',
+  'nav.evaluation': 'Evaluasi quick win',
+  'nav.kiosk': 'Layar dinding',
+  'map.heading': 'Peta lokasi',
+  'map.region': 'Peta lokasi perangkat dan statusnya',
+  'map.legend': 'Keterangan warna',
+  'map.sampleNote': 'Peta luring: batas wilayah dan alur sungai hanya ilustrasi contoh, bukan data survei.',
+  'map.noWebgl':
+    'Peramban ini tidak dapat menggambar peta (WebGL tidak tersedia). Daftar lokasi di bawah menampilkan status yang sama.',
+  'map.error': 'Peta tidak dapat dimuat. Daftar lokasi di bawah menampilkan status yang sama.',
+  'site.status.live': 'Terkini',
+  'site.status.stale': 'Data usang',
+  'site.status.no-data': 'Tanpa data',
+  'site.staleCount': '{count} dari {total} aliran data terlambat',
+  'sites.heading': 'Daftar lokasi',
+  'sites.lastReading': 'Pembacaan terakhir',
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -63,6 +81,25 @@ const en: Record<MessageKey, string> = {
   'evaluation.status.AT_RISK': 'At risk',
   'evaluation.status.OFF_TRACK': 'Off track',
   'evaluation.status.NO_DATA': 'No data',
+  'nav.label': 'Views',
+  'nav.wallboard': 'Wallboard',
+  'nav.map': 'Map',
+  'nav.evaluation': 'Quick-win evaluation',
+  'nav.kiosk': 'Wall screen',
+  'map.heading': 'Site map',
+  'map.region': 'Map of device sites and their status',
+  'map.legend': 'Colour legend',
+  'map.sampleNote':
+    'Offline map: the regency outline and river courses are an illustrative sample, not survey data.',
+  'map.noWebgl':
+    'This browser cannot draw the map (WebGL is not available). The site list below shows the same status.',
+  'map.error': 'The map could not be loaded. The site list below shows the same status.',
+  'site.status.live': 'Up to date',
+  'site.status.stale': 'Stale',
+  'site.status.no-data': 'No data',
+  'site.staleCount': '{count} of {total} datastreams overdue',
+  'sites.heading': 'Sites',
+  'sites.lastReading': 'Last reading',
 };
 
 export const dictionaries: Record<'id' | 'en', Record<MessageKey, string>> = { id, en };

@@ -1,0 +1,76 @@
+import type { SiteThing } from '#lib/graphql/sites.ts';
+
+/**
+ * fresh: the latest reading is no older than the datastream's expected interval; stale: it is
+ * older (the device went quiet); no-data: the datastream has never reported.
+ */
+export type Freshness = 'fresh' | 'stale' | 'no-data';
+
+/** The gateway's rule ("longer silence means the datastream is stale"), applied in the browser. */
+export function freshness(latest: Date | undefined, expectedIntervalSeconds: number, now: Date): Freshness {
+  if (!latest) return 'no-data';
+  return now.getTime() - latest.getTime() > expectedIntervalSeconds * 1000 ? 'stale' : 'fresh';
+}
+
+/** live: every datastream fresh; stale: some are stale or silent; no-data: none ever reported. */
+export type SiteStatus = 'live' | 'stale' | 'no-data';
+
+/** One place on the map: every device registered at one location. */
+export interface Site {
+  id: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  things: SiteThing[];
+}
+
+export interface SiteState {
+  status: SiteStatus;
+  /** Datastreams whose latest reading is older than their expected interval. */
+  stale: number;
+  /** Datastreams that have never reported. */
+  silent: number;
+  datastreams: number;
+  /** The newest observation at the site. */
+  newest: Date | undefined;
+}
+
+/** Groups devices by their location, in the order the locations first appear. */
+export function groupSites(things: readonly SiteThing[]): Site[] {
+  const sites = new Map<string, Site>();
+  for (const thing of things) {
+    const { location } = thing;
+    let site = sites.get(location.id);
+    if (!site) {
+      site = { ...location, things: [] };
+      sites.set(location.id, site);
+    }
+    site.things.push(thing);
+  }
+  return [...sites.values()];
+}
+
+/** A site's status from the latest reading of each of its datastreams, as of `now`. */
+export function siteState(
+  site: Site,
+  latestOf: (datastreamId: string) => Date | undefined,
+  now: Date,
+): SiteState {
+  let stale = 0;
+  let silent = 0;
+  let datastreams = 0;
+  let newest: Date | undefined;
+  for (const thing of site.things) {
+    for (const datastream of thing.datastreams) {
+      datastreams++;
+      const latest = latestOf(datastream.id);
+      if (latest && (!newest || latest > newest)) newest = latest;
+      const state = freshness(latest, datastream.expectedIntervalSeconds, now);
+      if (state === 'stale') stale++;
+      else if (state === 'no-data') silent++;
+    }
+  }
+  const status: SiteStatus =
+    datastreams === 0 || silent === datastreams ? 'no-data' : stale + silent > 0 ? 'stale' : 'live';
+  return { status, stale, silent, datastreams, newest };
+}
