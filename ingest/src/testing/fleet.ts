@@ -53,8 +53,6 @@ export interface Fleet {
    * called with the running count of acknowledged publications.
    */
   publish(publications: readonly Publication[], onAck?: (acknowledged: number) => void): Promise<void>;
-  /** Resolves once every client is connected again (after a broker restart). */
-  connected(): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -107,13 +105,6 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
           };
           await Promise.all(Array.from({ length: window }, lane));
         }),
-      );
-    },
-    async connected() {
-      await Promise.all(
-        [...clients.values()].map((c) =>
-          c.connected ? undefined : new Promise<void>((resolve) => c.once('connect', () => resolve())),
-        ),
       );
     },
     async end() {

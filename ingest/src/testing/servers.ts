@@ -59,15 +59,8 @@ export async function infraMosquittoSettings(options: readonly string[]): Promis
 
 export interface PrivateMosquitto {
   url: string;
-  port: number;
-  /** Its folder: configuration, files written with `files`, and the persistence database. */
-  dir: string;
-  /** Everything the broker logged so far. */
-  log(): string;
   /** Stops it with SIGTERM (Mosquitto saves its persistence database on the way out). */
   stop(): Promise<void>;
-  /** Kills it with SIGKILL: whatever was not autosaved is gone. */
-  crash(): Promise<void>;
   /** Starts it again on the same port with the same configuration and persistence. */
   start(): Promise<void>;
   /** Stops it and removes its folder. */
@@ -92,7 +85,6 @@ export async function startPrivateMosquitto(
   const settings = (options.settings ?? []).map((line) => line.replaceAll('{dir}', dir));
   await writeFile(conf, [`listener ${port} 127.0.0.1`, ...settings, ''].join('\n'), { mode: 0o644 });
   await giveTo('mosquitto', dir);
-  let log = '';
   let child: ChildProcessWithoutNullStreams | undefined;
   let exited: Promise<void> = Promise.resolve();
 
@@ -104,7 +96,6 @@ export async function startPrivateMosquitto(
     await new Promise<void>((resolve, reject) => {
       let mine = '';
       c.stderr.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
         mine += chunk.toString();
         // Logged once every listener is open.
         if (mine.includes(' running')) resolve();
@@ -113,25 +104,21 @@ export async function startPrivateMosquitto(
     });
   }
 
-  async function signal(name: NodeJS.Signals): Promise<void> {
+  async function stop(): Promise<void> {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    c.kill(name);
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    c.kill('SIGTERM');
     await exited;
   }
 
   await start();
   return {
     url: `mqtt://127.0.0.1:${port}`,
-    port,
-    dir,
-    log: () => log,
-    stop: () => signal('SIGTERM'),
-    crash: () => signal('SIGKILL'),
+    stop,
     start,
     async destroy() {
-      await signal('SIGTERM');
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -11,7 +11,6 @@ export const NAIVE_WORKER = fileURLToPath(new URL('./naive-worker.ts', import.me
 export type LogLine = { msg?: string; level?: number } & Record<string, unknown>;
 
 export interface WorkerProcess {
-  pid: number;
   /** Log lines so far, parsed. */
   logs(): LogLine[];
   /**
@@ -24,7 +23,6 @@ export interface WorkerProcess {
   ready(): Promise<LogLine>;
   /** Sends `signal` and resolves with how the process ended. */
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -85,7 +83,6 @@ export function spawnWorker(script: string, env: Record<string, string>): Worker
   };
   if (child.pid === undefined) throw new Error(`could not start ${script}`);
   return {
-    pid: child.pid,
     logs: () => [...lines],
     waitForLog,
     ready: () => waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('ingest ready')),
@@ -93,6 +90,5 @@ export function spawnWorker(script: string, env: Record<string, string>): Worker
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
-    exited,
   };
 }
