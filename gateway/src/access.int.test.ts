@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { openSubscription } from './testing.ts';
+import { globalId, openSubscription } from './testing.ts';
 
 // Every mutation against every role, through real sessions and API keys, with the audit trail
 // checked for each attempt: allowed ones change data and leave an "ok" row in the same
@@ -14,6 +14,7 @@ let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
 const PASSWORD = 'correct horse battery staple';
+const FLOOD_KPI = globalId('Kpi', 'flood-villages-reached');
 const credentials = new Map<string, Record<string, string>>();
 let observedOn: string;
 
@@ -142,7 +143,7 @@ const CASES: readonly Case[] = [
     // BPBD owns the flood early warning: its reporter (also through a write key) and admins.
     allowed: ['reporterBpbd', 'writeKeyBpbd', 'admin'],
     request: async () => ({
-      query: `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 20, observedOn: $on, note: "x" }) { id status } }`,
+      query: `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "${FLOOD_KPI}", value: 20, observedOn: $on, note: "x" }) { id status } }`,
       variables: { on: observedOn },
     }),
   },
@@ -151,14 +152,15 @@ const CASES: readonly Case[] = [
     allowed: ['admin'],
     request: async () => ({
       query: 'mutation ($id: ID!) { reviewProgressReport(input: { id: $id, approve: true }) { id status } }',
-      variables: { id: await submittedReport() },
+      variables: { id: globalId('ProgressReport', await submittedReport()) },
     }),
   },
   {
     mutation: 'updateProgramme',
     allowed: ['admin'],
     request: async () => ({
-      query: 'mutation { updateProgramme(input: { id: "street-lights", status: RUNNING }) { id status } }',
+      query: `mutation { updateProgramme(input: { id: "${globalId('Programme', 'street-lights')}", status: RUNNING }) {
+        id status } }`,
       variables: {},
     }),
   },
@@ -233,11 +235,12 @@ describe('report workflow', () => {
     const events = await openSubscription(
       async (url, init) => gateway.yoga.fetch(url, init),
       'http://gateway.test/graphql',
-      'subscription { progressReportChanged(programmeId: "flood-early-warning") { value status } }',
+      `subscription { progressReportChanged(programmeId: "${globalId('Programme', 'flood-early-warning')}") {
+        value status } }`,
     );
     const submitted = await graphql(
       'reporterBpbd',
-      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 30, observedOn: $on,
+      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "${FLOOD_KPI}", value: 30, observedOn: $on,
           evidenceUrl: "https://example.org/rekap.pdf", note: "Rekap" }) { id status reporter } }`,
       { on: observedOn },
     );
@@ -280,7 +283,7 @@ describe('report workflow', () => {
 
     const ownReport = await graphql(
       'admin',
-      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 1, observedOn: $on }) { id } }`,
+      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "${FLOOD_KPI}", value: 1, observedOn: $on }) { id } }`,
       { on: observedOn },
     );
     const selfReview = await graphql(
@@ -294,13 +297,13 @@ describe('report workflow', () => {
 
     const computed = await graphql(
       'reporterDlh',
-      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "market-pm25", value: 1, observedOn: $on }) { id } }`,
+      `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "${globalId('Kpi', 'market-pm25')}", value: 1, observedOn: $on }) { id } }`,
       { on: observedOn },
     );
     expect(computed.errors?.[0]?.message).toContain('is computed from telemetry');
     const future = await graphql(
       'reporterBpbd',
-      'mutation { submitProgressReport(input: { kpiId: "flood-villages-reached", value: 1, observedOn: "2999-01-01" }) { id } }',
+      `mutation { submitProgressReport(input: { kpiId: "${FLOOD_KPI}", value: 1, observedOn: "2999-01-01" }) { id } }`,
     );
     expect(future.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -1,8 +1,8 @@
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLError } from 'graphql';
 import type { Viewer } from './auth/viewer.ts';
 import type { GatewayContext } from './context.ts';
+import { refused } from './errors.ts';
 
 type AuditWriter = Pick<Prisma.TransactionClient, 'auditEvent'>;
 
@@ -46,19 +46,17 @@ export const auditedRefusal = {
       outcome: 'denied',
       targetId: targetOf(args),
     });
-    throw context.viewer === null
-      ? new GraphQLError('Sign in first: this operation needs an account', {
-          extensions: { code: 'UNAUTHENTICATED' },
-        })
-      : new GraphQLError(`Your role may not ${info.fieldName} this object`, {
-          extensions: { code: 'FORBIDDEN' },
-        });
+    throw refused(context.viewer !== null, info.fieldName);
   },
 };
 
-/** The id a mutation acts on, for the audit row: `id`, or `input.id` / `input.kpiId`. */
+/**
+ * The id a mutation acts on, for the audit row: `id`, or `input.id` / `input.kpiId`. Global ids
+ * arrive decoded ({ typename, id }); the row keeps the database id, as successful changes do.
+ */
 function targetOf(args: object): string | null {
   const record = args as { id?: unknown; input?: { id?: unknown; kpiId?: unknown } };
   const id = record.id ?? record.input?.id ?? record.input?.kpiId;
+  if (typeof id === 'object' && id !== null && 'id' in id) return String(id.id);
   return typeof id === 'string' ? id : null;
 }

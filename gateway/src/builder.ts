@@ -1,15 +1,22 @@
 import type PrismaTypes from '@bisa/db/generated/pothos-types.ts';
 import { getDatamodel } from '@bisa/db/generated/pothos-types.ts';
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
 import type { GatewayContext } from './context.ts';
+import { badUserInput, refused, validationFailed } from './errors.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   PrismaTypes: PrismaTypes;
   // Non-null unless a field says otherwise: clients should not null-check what is always there.
   DefaultFieldNullability: false;
+  // Connections too: a page never holds a missing edge.
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
   Scalars: {
     Date: { Input: Date; Output: Date };
     DateTime: { Input: Date; Output: Date };
@@ -27,9 +34,34 @@ export const builder = new SchemaBuilder<{
     reporterFor: string;
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin],
+  // Relay first so that authScopes see decoded global ids; scope-auth before the plugins that
+  // wrap resolvers, so a refused caller learns nothing from validation (Pothos plugin docs).
+  plugins: [RelayPlugin, ScopeAuthPlugin, ValidationPlugin, PrismaPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+    // `nodes` next to `edges`: most clients want the objects, not the cursors between them.
+    nodesOnConnection: true,
+    // The default decoder's error carries no code; a malformed id is the client's mistake.
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        throw badUserInput(
+          `"${globalID}" is not an id of this API; use the id field of the object, e.g. { things { edges { node { id } } } }`,
+        );
+      }
+    },
+  },
+  validation: {
+    validationError: (failure) => validationFailed(failure.issues),
+  },
   scopeAuth: {
+    // Queries answer a refusal as mutations do (audit.ts), minus the audit row: reading changes nothing.
+    unauthorizedError: (_parent, context, info) => refused(context.viewer !== null, info.fieldName),
     authScopes: (context) => {
       const viewer = context.viewer;
       return {
@@ -47,6 +79,8 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     // Prisma errors carry table and column names; they stay masked like any unexpected error.
     exposeDescriptions: false,
+    defaultConnectionSize: 20,
+    maxConnectionSize: 100,
   },
 });
 

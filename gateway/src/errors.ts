@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -12,12 +13,53 @@ export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
 
-/** Datastream ids are integers in the database but opaque strings in the API. */
+/** A refused field, with a code that says whether signing in would help. */
+export function refused(signedIn: boolean, fieldName: string): GraphQLError {
+  return signedIn
+    ? new GraphQLError(`Your role may not use ${fieldName}`, { extensions: { code: 'FORBIDDEN' } })
+    : new GraphQLError('Sign in first: this operation needs an account', {
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+}
+
+/**
+ * What the validation plugin reports for an input that fails its schema: every issue as
+ * `field: message`, named by the innermost field (the argument and input names add nothing).
+ */
+export function validationFailed(issues: readonly StandardSchemaV1.Issue[]): GraphQLError {
+  const text = issues
+    .map((issue) => {
+      const last = issue.path?.at(-1);
+      const field = typeof last === 'object' ? last.key : last;
+      return field === undefined ? issue.message : `${String(field)}: ${issue.message}`;
+    })
+    .join('; ');
+  return badUserInput(text);
+}
+
+/** A global id as the Relay plugin decodes it in arguments and input fields. */
+export interface DecodedId<T = string> {
+  typename: string;
+  id: T;
+}
+
+/**
+ * The database id inside a global id that must name a `typename` object. An id of another
+ * type is the client's mistake, so it is answered with BAD_USER_INPUT rather than masked.
+ */
+export function idOf<T>(decoded: DecodedId<T>, typename: string): T {
+  if (decoded.typename !== typename) {
+    throw badUserInput(`Expected the id of a ${typename}, got the id of a ${decoded.typename}`);
+  }
+  return decoded.id;
+}
+
+/** Datastream ids are integers in the database; inside a global id they arrive as text. */
 export function parseDatastreamId(id: string | number): number {
   const text = String(id);
   if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) {
     throw badUserInput(
-      `"${text}" is not a datastream id; ids look like "12" (see { things { datastreams { id } } })`,
+      `"${text}" is not a datastream id; use the id field of a Datastream (see { datastreams { edges { node { id } } } })`,
     );
   }
   return Number(text);

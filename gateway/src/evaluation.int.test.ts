@@ -1,8 +1,11 @@
+import type { Database } from '@bisa/db/database.ts';
+import { notifyReadingsCommitted, REPORT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
+import type { SqlClient } from '@bisa/db/sql-client.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, execute, insertReadings } from './testing.ts';
+import { datastreamIdOf, execute, globalId, insertReadings, openSubscription } from './testing.ts';
 
 // Quick-win evaluation on the real PostgreSQL with the seeded Luwu Utara sample: KPIs computed
 // from readings and from approved reports, rolled up per programme, dimension and regency.
@@ -10,6 +13,7 @@ import { datastreamIdOf, execute, insertReadings } from './testing.ts';
 let db: TestDatabase;
 let gateway: Gateway;
 let periodStart: Date;
+let pm25: number;
 const DAY_MS = 86_400_000;
 const day = (n: number) => new Date(periodStart.getTime() + n * DAY_MS).toISOString();
 
@@ -22,14 +26,15 @@ type KpiEvaluation = {
 
 async function kpiEvaluation(id: string, asOf: string): Promise<KpiEvaluation> {
   const { data, errors } = await execute<{
-    programmes: { kpis: { id: string; evaluation: KpiEvaluation }[] }[];
+    programmes: { nodes: { kpis: { databaseId: string; evaluation: KpiEvaluation }[] }[] };
   }>(
     gateway.yoga,
-    'query ($asOf: DateTime) { programmes { kpis { id evaluation(asOf: $asOf) { actual progress expectedProgress status } } } }',
+    `query ($asOf: DateTime) { programmes(first: 100) { nodes {
+       kpis { databaseId evaluation(asOf: $asOf) { actual progress expectedProgress status } } } } }`,
     { asOf },
   );
   expect(errors).toBeUndefined();
-  const kpi = data?.programmes.flatMap((p) => p.kpis).find((k) => k.id === id);
+  const kpi = data?.programmes.nodes.flatMap((p) => p.kpis).find((k) => k.databaseId === id);
   if (!kpi) throw new Error(`no KPI ${id} in the sample`);
   return kpi.evaluation;
 }
@@ -42,7 +47,7 @@ beforeAll(async () => {
     "SELECT period_start::timestamptz AS period_start FROM kpi WHERE id = 'market-pm25'",
   );
   periodStart = rows[0]?.period_start ?? new Date(Number.NaN);
-  const pm25 = await datastreamIdOf(db.database.sql, 'masamba-market-aq-01', 'pm25');
+  pm25 = await datastreamIdOf(db.database.sql, 'masamba-market-aq-01', 'pm25');
   await insertReadings(db.database.sql, pm25, [
     { time: day(10), value: 45 },
     { time: day(100), value: 35 },
@@ -63,11 +68,14 @@ describe('the Luwu Utara sample', () => {
         programmes: { id: string; kpis: { id: string }[] }[];
         subDimensions: { id: string }[];
       }[];
-      partners: { name: string; roles: { programme: { id: string }; role: { id: string; en: string } }[] }[];
+      partners: {
+        name: string;
+        roles: { programme: { databaseId: string }; role: { id: string; en: string } }[];
+      }[];
     }>(
       gateway.yoga,
       `{ dimensions { id subDimensions { id } programmes(kind: QUICK_WIN) { id kpis { id } } }
-         partners { name roles { programme { id } role { id en } } } }`,
+         partners { name roles { programme { databaseId } role { id en } } } }`,
     );
     const quickWins = data?.dimensions.flatMap((d) => d.programmes) ?? [];
     expect(quickWins.length).toBeGreaterThanOrEqual(14);
@@ -78,7 +86,7 @@ describe('the Luwu Utara sample', () => {
     for (const quickWin of quickWins) expect(quickWin.kpis.length, quickWin.id).toBeGreaterThan(0);
     const flood = data?.partners
       .flatMap((p) => p.roles)
-      .filter((r) => r.programme.id === 'flood-early-warning');
+      .filter((r) => r.programme.databaseId === 'flood-early-warning');
     expect(flood?.length).toBe(2);
   });
 });
@@ -121,7 +129,7 @@ describe('roll-ups', () => {
       };
     }>(
       gateway.yoga,
-      `query ($asOf: DateTime) { programme(id: "market-air-quality") {
+      `query ($asOf: DateTime) { programme(id: "${globalId('Programme', 'market-air-quality')}") {
           evaluation(asOf: $asOf) { progress } kpis { weight evaluation(asOf: $asOf) { progress } } } }`,
       { asOf: day(182) },
     );
@@ -133,10 +141,10 @@ describe('roll-ups', () => {
 
   it('scores the regency with the weights of the scheme, which are data', async () => {
     const query = `query ($asOf: DateTime, $scheme: ID) { regencyEvaluation(asOf: $asOf, schemeId: $scheme) {
-        scheme { id } score components { component weight kpiCount evaluation { progress } } } }`;
+        scheme { databaseId } score components { component weight kpiCount evaluation { progress } } } }`;
     type Result = {
       regencyEvaluation: {
-        scheme: { id: string };
+        scheme: { databaseId: string };
         score: number;
         components: {
           component: string;
@@ -148,7 +156,7 @@ describe('roll-ups', () => {
     };
     const byDefault = await execute<Result>(gateway.yoga, query, { asOf: day(320) });
     const regency = byDefault.data?.regencyEvaluation;
-    expect(regency?.scheme.id).toBe('default');
+    expect(regency?.scheme.databaseId).toBe('default');
     expect(regency?.components.map((c) => [c.component, c.weight])).toEqual([
       ['BASELINE', 10],
       ['OUTPUT', 20],
@@ -171,7 +179,10 @@ describe('roll-ups', () => {
        SELECT 'impact-only', c::evaluation_component, CASE WHEN c = 'IMPACT' THEN 1 ELSE 0 END
          FROM unnest(ARRAY['BASELINE', 'OUTPUT', 'OUTCOME', 'IMPACT', 'QUICK_WIN']) AS c`,
     );
-    const impactOnly = await execute<Result>(gateway.yoga, query, { asOf: day(320), scheme: 'impact-only' });
+    const impactOnly = await execute<Result>(gateway.yoga, query, {
+      asOf: day(320),
+      scheme: globalId('EvaluationScheme', 'impact-only'),
+    });
     const impact = impactOnly.data?.regencyEvaluation.components.find((c) => c.component === 'IMPACT');
     expect(impactOnly.data?.regencyEvaluation.score).toBeCloseTo(
       impact?.evaluation.progress ?? Number.NaN,
@@ -181,9 +192,150 @@ describe('roll-ups', () => {
   });
 
   it('refuses an unknown scheme with NOT_FOUND', async () => {
-    const { errors } = await execute(gateway.yoga, '{ regencyEvaluation(schemeId: "nope") { score } }');
+    const { errors } = await execute(
+      gateway.yoga,
+      `{ regencyEvaluation(schemeId: "${globalId('EvaluationScheme', 'nope')}") { score } }`,
+    );
     expect(errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(errors?.[0]?.message).toContain('No evaluation scheme has the id "nope"');
+  });
+});
+
+/** The test database with a counter of the raw SQL queries the gateway sends through it. */
+function countingSql(database: Database): { database: Database; count: () => number; reset: () => void } {
+  let queries = 0;
+  const sql: SqlClient = {
+    query: (text, params) => {
+      queries += 1;
+      return database.sql.query(text, params);
+    },
+    exec: (script) => database.sql.exec(script),
+    transaction: (work) => database.sql.transaction(work),
+    listen: (channel, handler) => database.sql.listen(channel, handler),
+    // The test database closes its own pool.
+    close: async () => {},
+  };
+  return {
+    database: { ...database, sql, createPrisma: () => database.createPrisma() },
+    count: () => queries,
+    reset: () => {
+      queries = 0;
+    },
+  };
+}
+
+describe('batched evaluation (dataloader)', () => {
+  it('evaluates all programmes of a request together: two SQL queries for every KPI actual', async () => {
+    const counted = countingSql(db.database);
+    const counting = createGateway({ database: counted.database, logger: pino({ level: 'silent' }) });
+    await counting.start();
+    try {
+      type Programmes = {
+        programmes: { nodes: { id: string; evaluation: { progress: number | null; status: string } }[] };
+      };
+      counted.reset();
+      const all = await execute<Programmes>(
+        counting.yoga,
+        'query ($asOf: DateTime) { programmes(first: 100) { nodes { id evaluation(asOf: $asOf) { progress status } } } }',
+        { asOf: day(182) },
+      );
+      expect(all.errors).toBeUndefined();
+      const programmes = all.data?.programmes.nodes ?? [];
+      expect(programmes.length).toBeGreaterThanOrEqual(14);
+      // Computed actuals and reported actuals: one query each, not one each per programme.
+      expect(counted.count()).toBe(2);
+
+      // Batching changes nothing in the figures: each programme alone gives the same.
+      for (const programme of programmes) {
+        const alone = await execute<{ programme: { evaluation: unknown } }>(
+          counting.yoga,
+          'query ($id: ID!, $asOf: DateTime) { programme(id: $id) { evaluation(asOf: $asOf) { progress status } } }',
+          { id: programme.id, asOf: day(182) },
+        );
+        expect(alone.data?.programme.evaluation, programme.id).toEqual(programme.evaluation);
+      }
+
+      // The wallboard's shape: dimensions, their programmes and their KPIs, one batch per level.
+      counted.reset();
+      const wallboard = await execute(
+        counting.yoga,
+        `{ dimensions { evaluation { progress } programmes { evaluation { status } kpis { evaluation { actual } } } } }`,
+      );
+      expect(wallboard.errors).toBeUndefined();
+      expect(counted.count()).toBeLessThanOrEqual(6);
+    } finally {
+      await counting.stop();
+    }
+  });
+});
+
+describe('kpiChanged subscription', () => {
+  function subscribe(query: string) {
+    return openSubscription(
+      async (url, init) => gateway.yoga.fetch(url, init),
+      'http://gateway.test/graphql',
+      query,
+    );
+  }
+
+  it('sends a computed KPI when a committed reading moves its actual value, and only then', async () => {
+    const stream = await subscribe(
+      `subscription { kpiChanged(kpiIds: ["${globalId('Kpi', 'market-pm25')}"]) { databaseId evaluation { actual } } }`,
+    );
+    // A commit that leaves the average where it was (no new row) sends nothing ...
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [{ datastreamId: pm25, time: new Date().toISOString(), value: 60 }]);
+    });
+    // ... a reading that moves it does.
+    const time = new Date(Date.now() - 1000).toISOString();
+    await insertReadings(db.database.sql, pm25, [{ time, value: 0 }]);
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [{ datastreamId: pm25, time, value: 0 }]);
+    });
+    // 45, 35 and 100 in the window so far (average 60), then 0: the average is now 45.
+    expect(await stream.next()).toEqual({
+      data: { kpiChanged: { databaseId: 'market-pm25', evaluation: { actual: 45 } } },
+    });
+    // Each event is graded when it happens, not when the subscription started.
+    const later = new Date().toISOString();
+    await insertReadings(db.database.sql, pm25, [{ time: later, value: 90 }]);
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [{ datastreamId: pm25, time: later, value: 90 }]);
+    });
+    expect(await stream.next()).toEqual({
+      data: { kpiChanged: { databaseId: 'market-pm25', evaluation: { actual: 54 } } },
+    });
+    stream.close();
+  });
+
+  it('sends a reported KPI when a report of it is approved', async () => {
+    const stream = await subscribe(
+      `subscription { kpiChanged(programmeId: "${globalId('Programme', 'flood-early-warning')}") {
+         databaseId evaluation { actual } } }`,
+    );
+    const { rows } = await db.database.sql.query<{ id: string }>(
+      `INSERT INTO progress_report (kpi_id, value, observed_on, reporter, status, reviewer, reviewed_at)
+       VALUES ('flood-villages-reached', 30, (now() AT TIME ZONE 'Asia/Makassar')::date, 'test', 'APPROVED', 'admin', now())
+       RETURNING id`,
+    );
+    await db.database.sql.query('SELECT pg_notify($1, $2)', [
+      REPORT_EVENTS_CHANNEL,
+      JSON.stringify({ reportId: rows[0]?.id, kpiId: 'flood-villages-reached', status: 'APPROVED' }),
+    ]);
+    const event = await stream.next();
+    stream.close();
+    expect(event).toEqual({
+      data: { kpiChanged: { databaseId: 'flood-villages-reached', evaluation: { actual: 30 } } },
+    });
+  });
+
+  it('refuses an unknown KPI with NOT_FOUND', async () => {
+    const stream = await subscribe(
+      `subscription { kpiChanged(kpiIds: ["${globalId('Kpi', 'nope')}"]) { id } }`,
+    );
+    const event = await stream.next();
+    stream.close();
+    expect(event.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
 

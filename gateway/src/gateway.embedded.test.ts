@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
 import { readSeriesFromHourlyAggregate, readSeriesFromReadings } from './repositories/readings.ts';
-import { datastreamIdOf, execute, insertReadings } from './testing.ts';
+import { datastreamIdOf, execute, globalId, insertReadings } from './testing.ts';
 
 // On the embedded database (PGlite with TimescaleDB) whole-hour series come from the
 // `reading_hourly` continuous aggregate; they must equal what the raw readings give.
@@ -67,7 +67,7 @@ describe('series on TimescaleDB', () => {
   it('serves whole-hour series through GraphQL with the readings of every bucket', async () => {
     const { data, errors } = await execute<{ datastream: { series: { count: number }[] } }>(
       gateway.yoga,
-      `{ datastream(id: "${waterLevel}") {
+      `{ datastream(id: "${globalId('Datastream', waterLevel)}") {
           series(from: "2026-11-26T00:00:00+08:00", to: "2026-11-29T00:00:00+08:00", bucket: DAY) { bucket count } } }`,
     );
     expect(errors).toBeUndefined();

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, execute, insertReadings, openSubscription } from './testing.ts';
+import { datastreamIdOf, execute, globalId, insertReadings, openSubscription } from './testing.ts';
 
 // The gateway against a real PostgreSQL 15 (no TimescaleDB): programme data through Prisma,
 // series through portable SQL, subscriptions fed by LISTEN/NOTIFY.
@@ -29,11 +29,10 @@ afterAll(async () => {
 
 describe('programme data', () => {
   it('lists the six dimensions in order with their coordinating OPD', async () => {
-    const { data } = await execute<{ dimensions: { id: string; coordinator: { acronym: string } }[] }>(
-      gateway.yoga,
-      '{ dimensions { id coordinator { acronym } } }',
-    );
-    expect(data?.dimensions.map((d) => d.id)).toEqual([
+    const { data } = await execute<{
+      dimensions: { id: string; databaseId: string; coordinator: { acronym: string } }[];
+    }>(gateway.yoga, '{ dimensions { id databaseId coordinator { acronym } } }');
+    expect(data?.dimensions.map((d) => d.databaseId)).toEqual([
       'governance',
       'branding',
       'economy',
@@ -41,7 +40,8 @@ describe('programme data', () => {
       'society',
       'environment',
     ]);
-    expect(data?.dimensions.find((d) => d.id === 'society')?.coordinator.acronym).toBe('BPBD');
+    expect(data?.dimensions.find((d) => d.databaseId === 'society')?.coordinator.acronym).toBe('BPBD');
+    expect(data?.dimensions[0]?.id).toBe(globalId('Dimension', 'governance'));
   });
 
   it('serves a sample quick win with its owner, dates and devices', async () => {
@@ -53,13 +53,13 @@ describe('programme data', () => {
         owner: { acronym: string };
         startDate: string;
         evaluationDate: string;
-        things: { id: string; location: { latitude: number } }[];
+        things: { databaseId: string; location: { latitude: number } }[];
       };
     }>(
       gateway.yoga,
-      `{ programme(id: "flood-early-warning") {
+      `{ programme(id: "${globalId('Programme', 'flood-early-warning')}") {
           kind isSample name { id en } owner { acronym } startDate evaluationDate
-          things { id location { latitude } } } }`,
+          things { databaseId location { latitude } } } }`,
     );
     const programme = data?.programme;
     expect(programme?.kind).toBe('QUICK_WIN');
@@ -68,17 +68,18 @@ describe('programme data', () => {
     expect(programme?.startDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // Quick wins are evaluated one year after they start.
     expect(Number(programme?.evaluationDate.slice(0, 4))).toBe(Number(programme?.startDate.slice(0, 4)) + 1);
-    expect(programme?.things.map((t) => t.id)).toEqual(['baliase-river-01', 'masamba-river-01']);
+    expect(programme?.things.map((t) => t.databaseId)).toEqual(['baliase-river-01', 'masamba-river-01']);
     expect(programme?.things[0]?.location.latitude).toBeLessThan(0);
   });
 
   it('filters programmes by kind and returns null for an unknown programme', async () => {
-    const { data } = await execute<{ programmes: { kind: string }[]; programme: null }>(
+    const { data } = await execute<{ programmes: { nodes: { kind: string }[] }; programme: null }>(
       gateway.yoga,
-      '{ programmes(kind: QUICK_WIN) { kind } programme(id: "no-such-programme") { id } }',
+      `{ programmes(kind: QUICK_WIN) { nodes { kind } }
+         programme(id: "${globalId('Programme', 'no-such-programme')}") { id } }`,
     );
-    expect(data?.programmes.length).toBeGreaterThanOrEqual(4);
-    expect(new Set(data?.programmes.map((p) => p.kind))).toEqual(new Set(['QUICK_WIN']));
+    expect(data?.programmes.nodes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(data?.programmes.nodes.map((p) => p.kind))).toEqual(new Set(['QUICK_WIN']));
     expect(data?.programme).toBeNull();
   });
 });
@@ -97,7 +98,11 @@ describe('telemetry', () => {
   });
 
   it('serves the latest reading and minute buckets with each aggregate', async () => {
-    const variables = { id: String(waterLevel), from: '2026-11-27T15:00:00Z', to: '2026-11-27T15:02:00Z' };
+    const variables = {
+      id: globalId('Datastream', waterLevel),
+      from: '2026-11-27T15:00:00Z',
+      to: '2026-11-27T15:02:00Z',
+    };
     const avg = await execute<{
       datastream: { unit: string; latest: { time: string; value: number }; series: unknown[] };
     }>(gateway.yoga, SERIES, { ...variables, bucket: 'MINUTE', aggregate: 'AVG' });
@@ -121,7 +126,7 @@ describe('telemetry', () => {
       gateway.yoga,
       SERIES,
       {
-        id: String(waterLevel),
+        id: globalId('Datastream', waterLevel),
         from: '2026-11-26T00:00:00+08:00',
         to: '2026-11-29T00:00:00+08:00',
         bucket: 'DAY',
@@ -136,7 +141,7 @@ describe('telemetry', () => {
 
   it('refuses series requests it cannot answer well, saying what to change', async () => {
     const backwards = await execute(gateway.yoga, SERIES, {
-      id: String(waterLevel),
+      id: globalId('Datastream', waterLevel),
       from: '2026-11-28T00:00:00Z',
       to: '2026-11-27T00:00:00Z',
       bucket: 'MINUTE',
@@ -146,7 +151,7 @@ describe('telemetry', () => {
     expect(backwards.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     const tooMany = await execute(gateway.yoga, SERIES, {
-      id: String(waterLevel),
+      id: globalId('Datastream', waterLevel),
       from: '2026-01-01T00:00:00Z',
       to: '2026-11-27T00:00:00Z',
       bucket: 'MINUTE',
@@ -155,7 +160,7 @@ describe('telemetry', () => {
     expect(tooMany.errors?.[0]?.message).toMatch(/buckets requested, at most 5000; choose a larger bucket/);
 
     const noOffset = await execute(gateway.yoga, SERIES, {
-      id: String(waterLevel),
+      id: globalId('Datastream', waterLevel),
       from: '2026-11-27T00:00:00',
       to: '2026-11-28T00:00:00Z',
       bucket: 'HOUR',
@@ -163,9 +168,21 @@ describe('telemetry', () => {
     });
     expect(noOffset.errors?.[0]?.message).toContain('DateTime must be ISO 8601 with a UTC offset');
 
-    const badId = await execute(gateway.yoga, '{ datastream(id: "water_level") { key } }');
+    const notGlobal = await execute(gateway.yoga, '{ datastream(id: "water_level") { key } }');
+    expect(notGlobal.errors?.[0]?.message).toContain('"water_level" is not an id of this API');
+    expect(notGlobal.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const badId = await execute(
+      gateway.yoga,
+      `{ datastream(id: "${globalId('Datastream', 'water_level')}") { key } }`,
+    );
     expect(badId.errors?.[0]?.message).toContain('"water_level" is not a datastream id');
     expect(badId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const otherType = await execute(
+      gateway.yoga,
+      `{ datastream(id: "${globalId('Thing', 'masamba-river-01')}") { key } }`,
+    );
+    expect(otherType.errors?.[0]?.message).toBe('Expected the id of a Datastream, got the id of a Thing');
+    expect(otherType.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 
@@ -180,7 +197,8 @@ function subscribe(query: string) {
 describe('readingsCommitted subscription', () => {
   it('delivers committed readings of the programme asked for, and nothing rolled back', async () => {
     const stream = await subscribe(
-      'subscription { readingsCommitted(programmeId: "flood-early-warning") { datastreamId time value } }',
+      `subscription { readingsCommitted(programmeId: "${globalId('Programme', 'flood-early-warning')}") {
+         datastreamId time value } }`,
     );
     // A NOTIFY is delivered only on commit: the rolled-back batch and the other programme's
     // reading must never arrive, so the first event must be the last batch's river reading.
@@ -208,10 +226,39 @@ describe('readingsCommitted subscription', () => {
     expect(event).toEqual({
       data: {
         readingsCommitted: [
-          { datastreamId: String(waterLevel), time: '2026-11-28T01:00:01.000Z', value: 2.5 },
+          { datastreamId: globalId('Datastream', waterLevel), time: '2026-11-28T01:00:01.000Z', value: 2.5 },
         ],
       },
     });
+  });
+
+  it('delivers the readings of the devices asked for', async () => {
+    const stream = await subscribe(
+      `subscription { readingsCommitted(thingIds: ["${globalId('Thing', 'masamba-market-aq-01')}"]) {
+         datastreamId value } }`,
+    );
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [
+        { datastreamId: waterLevel, time: '2026-11-28T01:30:00.000Z', value: 3 },
+      ]);
+    });
+    await db.database.sql.transaction(async (tx) => {
+      await notifyReadingsCommitted(tx, [
+        { datastreamId: waterLevel, time: '2026-11-28T01:30:01.000Z', value: 3.1 },
+        { datastreamId: pm25, time: '2026-11-28T01:30:01.000Z', value: 40 },
+      ]);
+    });
+    const event = await stream.next();
+    stream.close();
+    expect(event).toEqual({
+      data: { readingsCommitted: [{ datastreamId: globalId('Datastream', pm25), value: 40 }] },
+    });
+    const unknown = await subscribe(
+      `subscription { readingsCommitted(thingIds: ["${globalId('Thing', 'no-such-device')}"]) { value } }`,
+    );
+    const refused = await unknown.next();
+    unknown.close();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('reaches subscribers of every replica: each gateway listens to the database itself', async () => {
@@ -220,7 +267,8 @@ describe('readingsCommitted subscription', () => {
     const other = createGateway({ database: otherDatabase, logger: pino({ level: 'silent' }) });
     await other.start();
     try {
-      const query = `subscription { readingsCommitted(datastreamIds: ["${waterLevel}"]) { time value } }`;
+      const query = `subscription { readingsCommitted(datastreamIds: ["${globalId('Datastream', waterLevel)}"]) {
+        time value } }`;
       const onFirst = await subscribe(query);
       const onSecond = await openSubscription(
         async (url, init) => other.yoga.fetch(url, init),
@@ -244,7 +292,9 @@ describe('readingsCommitted subscription', () => {
   });
 
   it('refuses an unknown programme with NOT_FOUND instead of staying silent', async () => {
-    const stream = await subscribe('subscription { readingsCommitted(programmeId: "nope") { value } }');
+    const stream = await subscribe(
+      `subscription { readingsCommitted(programmeId: "${globalId('Programme', 'nope')}") { value } }`,
+    );
     const event = await stream.next();
     stream.close();
     expect(event.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -1,4 +1,5 @@
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GatewayYoga } from './yoga.ts';
 
 /** Test helper: one GraphQL request through `yoga.fetch`, no port. */
@@ -16,6 +17,11 @@ export async function execute<T>(
     data?: T;
     errors?: { message: string; extensions?: { code?: string } }[];
   };
+}
+
+/** The global id the API gives the object with this database id (see Node in schema.graphql). */
+export function globalId(typename: string, databaseId: string | number): string {
+  return encodeGlobalID(typename, databaseId);
 }
 
 /** Test fixture: stores readings the way ingest does (reading rows plus latest_reading). */

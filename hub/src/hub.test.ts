@@ -61,10 +61,12 @@ async function nextCommitted(
 }
 
 async function datastreamId(thingId: string, key: string): Promise<string> {
-  const data = await graphql<{ things: { id: string; datastreams: { id: string; key: string }[] }[] }>(
-    '{ things { id datastreams { id key } } }',
-  );
-  const id = data.things.find((t) => t.id === thingId)?.datastreams.find((d) => d.key === key)?.id;
+  const data = await graphql<{
+    things: { nodes: { databaseId: string; datastreams: { id: string; key: string }[] }[] };
+  }>('{ things(first: 100) { nodes { databaseId datastreams { id key } } } }');
+  const id = data.things.nodes
+    .find((t) => t.databaseId === thingId)
+    ?.datastreams.find((d) => d.key === key)?.id;
   if (!id) throw new Error(`no datastream ${thingId}/${key}`);
   return id;
 }
@@ -84,10 +86,10 @@ afterAll(async () => {
 
 describe('embedded hub', () => {
   it('serves the programme data with the six dimensions', async () => {
-    const data = await graphql<{ dimensions: { id: string; coordinator: { acronym: string } }[] }>(
-      '{ dimensions { id coordinator { acronym } } }',
+    const data = await graphql<{ dimensions: { databaseId: string; coordinator: { acronym: string } }[] }>(
+      '{ dimensions { databaseId coordinator { acronym } } }',
     );
-    expect(data.dimensions.map((d) => d.id)).toEqual([
+    expect(data.dimensions.map((d) => d.databaseId)).toEqual([
       'governance',
       'branding',
       'economy',
@@ -95,7 +97,7 @@ describe('embedded hub', () => {
       'society',
       'environment',
     ]);
-    expect(data.dimensions.find((d) => d.id === 'society')?.coordinator.acronym).toBe('BPBD');
+    expect(data.dimensions.find((d) => d.databaseId === 'society')?.coordinator.acronym).toBe('BPBD');
   });
 
   it('streams and serves a reading a device published over MQTT', async () => {

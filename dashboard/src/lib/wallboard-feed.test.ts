@@ -19,7 +19,8 @@ const LAYOUT: WallboardData = {
           evaluation: { progress: 0.4, expectedProgress: 0.5, status: 'ON_TRACK' },
           things: [
             {
-              id: 'masamba-river-01',
+              id: 'VGhpbmc6bWFzYW1iYS1yaXZlci0wMQ==',
+              databaseId: 'masamba-river-01',
               name: 'Masamba river gauge',
               location: { name: 'Masamba bridge' },
               datastreams: [

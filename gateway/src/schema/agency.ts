@@ -1,10 +1,13 @@
 import { builder } from '../builder.ts';
 import { LocalizedText, localized } from './localized-text.ts';
+import { DATABASE_ID } from './node.ts';
 
-builder.prismaObject('Agency', {
+builder.prismaNode('Agency', {
   description: 'A regional government agency (OPD) of Luwu Utara.',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     acronym: t.exposeString('acronym'),
     name: t.field({
       type: LocalizedText,

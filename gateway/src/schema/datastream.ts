@@ -1,5 +1,6 @@
+import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { builder } from '../builder.ts';
-import { badUserInput, parseDatastreamId } from '../errors.ts';
+import { badUserInput, idOf, parseDatastreamId } from '../errors.ts';
 import {
   readSeriesFromHourlyAggregate,
   readSeriesFromReadings,
@@ -7,6 +8,7 @@ import {
   type SeriesRow,
 } from '../repositories/readings.ts';
 import { LocalizedText, localized } from './localized-text.ts';
+import { DATABASE_ID } from './node.ts';
 import { Reading } from './reading.ts';
 
 const BUCKET_SECONDS = { MINUTE: 60, FIVE_MINUTES: 300, HOUR: 3600, DAY: 86_400 } as const;
@@ -63,10 +65,12 @@ const pickAggregate: Record<'AVG' | 'MIN' | 'MAX', (row: SeriesRow) => number> =
   MAX: (row) => row.max,
 };
 
-builder.prismaObject('ObservedProperty', {
+builder.prismaNode('ObservedProperty', {
   description: 'What is observed, e.g. river water level (SensorThings "ObservedProperty").',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     name: t.field({
       type: LocalizedText,
       select: { nameId: true, nameEn: true },
@@ -75,10 +79,14 @@ builder.prismaObject('ObservedProperty', {
   }),
 });
 
-builder.prismaObject('Datastream', {
+builder.prismaNode('Datastream', {
   description: 'One series: one thing, one observed property, one unit (SensorThings "Datastream").',
+  id: { resolve: (datastream) => datastream.id },
+  // A malformed id inside a global id is the client's mistake, not a database error.
+  findUnique: (id) => ({ id: parseDatastreamId(id) }),
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeInt('id', { description: DATABASE_ID }),
     key: t.exposeString('key', { description: "The metric's name in the device's payload." }),
     unit: t.exposeString('unit'),
     expectedIntervalSeconds: t.exposeInt('expectedIntervalSeconds', {
@@ -122,12 +130,40 @@ builder.prismaObject('Datastream', {
   }),
 });
 
-builder.queryField('datastream', (t) =>
-  t.prismaField({
+builder.queryFields((t) => ({
+  datastream: t.prismaField({
     type: 'Datastream',
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
+    description: 'The datastream with this id, or null; the same as node(id) with the type known.',
+    args: { id: t.arg.globalID({ required: true }) },
     resolve: (query, _root, args, context) =>
-      context.prisma.datastream.findUnique({ ...query, where: { id: parseDatastreamId(args.id) } }),
+      context.prisma.datastream.findUnique({
+        ...query,
+        where: { id: parseDatastreamId(idOf(args.id, 'Datastream')) },
+      }),
   }),
-);
+  datastreams: t.prismaConnection(
+    {
+      type: 'Datastream',
+      cursor: 'id',
+      description: 'Datastreams by databaseId; every filter given must match.',
+      args: {
+        thingId: t.arg.globalID({ required: false }),
+        programmeId: t.arg.globalID({ required: false, description: 'The programme the thing serves.' }),
+        observedPropertyId: t.arg.globalID({ required: false }),
+      },
+      resolve: (query, _root, args, context) => {
+        const where: Prisma.DatastreamWhereInput = {
+          ...(args.thingId ? { thingId: idOf(args.thingId, 'Thing') } : {}),
+          ...(args.programmeId ? { thing: { programmeId: idOf(args.programmeId, 'Programme') } } : {}),
+          ...(args.observedPropertyId
+            ? { observedPropertyId: idOf(args.observedPropertyId, 'ObservedProperty') }
+            : {}),
+        };
+        return context.prisma.datastream.findMany({ ...query, where, orderBy: { id: 'asc' } });
+      },
+    },
+    { name: 'DatastreamConnection' },
+    { name: 'DatastreamEdge' },
+  ),
+}));

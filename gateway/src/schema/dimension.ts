@@ -1,11 +1,22 @@
 import { builder } from '../builder.ts';
+import { evaluateProgrammes, programmesRollUp } from '../evaluation/evaluate.ts';
+import { AS_OF, Evaluation, evaluationInstant } from './evaluation.ts';
 import { LocalizedText, localized } from './localized-text.ts';
+import { DATABASE_ID } from './node.ts';
 import { ProgrammeKind } from './programme.ts';
 
-builder.prismaObject('Dimension', {
+/** One dimension evaluated at one instant. */
+interface DimensionAt {
+  dimensionId: string;
+  asOf: Date;
+}
+
+builder.prismaNode('Dimension', {
   description: 'One of the six smart-city dimensions of the masterplan, with its coordinating OPD.',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     sortOrder: t.exposeInt('sortOrder'),
     name: t.field({
       type: LocalizedText,
@@ -14,6 +25,8 @@ builder.prismaObject('Dimension', {
     }),
     coordinator: t.relation('coordinatorAgency'),
     subDimensions: t.relation('subDimensions', { query: { orderBy: { sortOrder: 'asc' } } }),
+    // A list, not a connection: a dimension holds a handful of programmes and the wallboard
+    // shows them all.
     programmes: t.relation('programmes', {
       args: { kind: t.arg({ type: ProgrammeKind, required: false }) },
       query: (args) => ({
@@ -21,13 +34,49 @@ builder.prismaObject('Dimension', {
         orderBy: { id: 'asc' },
       }),
     }),
+    evaluation: t.loadable({
+      type: Evaluation,
+      description: "The dimension's programmes rolled up, each programme counting once.",
+      args: { asOf: t.arg({ type: 'DateTime', required: false, description: AS_OF }) },
+      // All dimensions of a request in one evaluation of their programmes.
+      load: async (keys: DimensionAt[], context) => {
+        const programmes = await context.prisma.programme.findMany({
+          where: { dimensionId: { in: [...new Set(keys.map((key) => key.dimensionId))] } },
+          select: { id: true, dimensionId: true },
+        });
+        const wanted = keys.flatMap(({ dimensionId, asOf }) =>
+          programmes
+            .filter((programme) => programme.dimensionId === dimensionId)
+            .map((programme) => ({ programmeId: programme.id, asOf, dimensionId })),
+        );
+        const { scheme, kpis } = await evaluateProgrammes(context.prisma, context.sql, wanted);
+        return keys.map((key) =>
+          programmesRollUp(
+            wanted.flatMap((programme, i) =>
+              programme.dimensionId === key.dimensionId && programme.asOf.getTime() === key.asOf.getTime()
+                ? (kpis[i] ?? [])
+                : [],
+            ),
+            scheme,
+          ),
+        );
+      },
+      // No cache: a subscription keeps its context (and so its loaders) for as long as it runs.
+      loaderOptions: { cache: false },
+      resolve: (dimension, args, context, info) => ({
+        dimensionId: dimension.id,
+        asOf: evaluationInstant(context, info, args.asOf),
+      }),
+    }),
   }),
 });
 
-builder.prismaObject('SubDimension', {
+builder.prismaNode('SubDimension', {
   description: 'An element of a dimension in the national guidance, e.g. public services under governance.',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     name: t.field({
       type: LocalizedText,
       select: { nameId: true, nameEn: true },

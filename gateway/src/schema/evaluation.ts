@@ -1,14 +1,11 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.ts';
-import {
-  type Component,
-  componentScores,
-  evaluateKpis,
-  loadScheme,
-  programmeRollUp,
-  programmesRollUp,
-} from '../evaluation/evaluate.ts';
+import type { GatewayContext } from '../context.ts';
+import { idOf } from '../errors.ts';
+import { type Component, componentScores, evaluateKpis, loadScheme } from '../evaluation/evaluate.ts';
 import type { Progress } from '../evaluation/progress.ts';
 import { LocalizedText, localized } from './localized-text.ts';
+import { DATABASE_ID } from './node.ts';
 
 export const EvaluationStatus = builder.enumType('EvaluationStatus', {
   description:
@@ -45,12 +42,38 @@ export const Evaluation = builder.objectRef<RollUpShape>('Evaluation').implement
   }),
 });
 
-const AS_OF = 'Evaluate as of this instant (default: now).';
+export const AS_OF = 'Evaluate as of this instant (default: when the request started).';
 
-builder.prismaObject('EvaluationScheme', {
+const instants = new WeakMap<object, Date>();
+
+/**
+ * The default `asOf`: one instant per response, so every programme and KPI in it is graded at
+ * the same moment and the dataloaders can evaluate them together. A subscription shares one
+ * context across its events, so there each event (its root value) gets its own instant.
+ */
+export function evaluationInstant(
+  context: GatewayContext,
+  info: GraphQLResolveInfo,
+  asOf: Date | null | undefined,
+): Date {
+  if (asOf) return asOf;
+  const root: unknown = info.rootValue;
+  const response =
+    info.operation.operation === 'subscription' && typeof root === 'object' && root !== null ? root : context;
+  let instant = instants.get(response);
+  if (!instant) {
+    instant = new Date();
+    instants.set(response, instant);
+  }
+  return instant;
+}
+
+builder.prismaNode('EvaluationScheme', {
   description: 'How the regency is scored: component weights and status thresholds, kept as data.',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     name: t.field({
       type: LocalizedText,
       select: { nameId: true, nameEn: true },
@@ -130,13 +153,13 @@ builder.queryFields((t) => ({
     description: 'Every KPI of every programme, scored with the default scheme or the one named.',
     args: {
       asOf: t.arg({ type: 'DateTime', required: false, description: AS_OF }),
-      schemeId: t.arg.id({ required: false }),
+      schemeId: t.arg.globalID({ required: false }),
     },
-    resolve: async (_root, args, context) => {
-      const asOf = args.asOf ?? new Date();
+    resolve: async (_root, args, context, info) => {
+      const asOf = evaluationInstant(context, info, args.asOf);
       const scheme = await loadScheme(
         context.prisma,
-        args.schemeId == null ? undefined : String(args.schemeId),
+        args.schemeId == null ? undefined : idOf(args.schemeId, 'EvaluationScheme'),
       );
       const kpis = await evaluateKpis(context.prisma, context.sql, {}, asOf, scheme);
       const { components, total } = componentScores(kpis, scheme);
@@ -144,46 +167,3 @@ builder.queryFields((t) => ({
     },
   }),
 }));
-
-builder.prismaObjectField('Programme', 'evaluation', (t) =>
-  t.field({
-    type: Evaluation,
-    description: "The programme's KPIs rolled up with their weights, graded with the default scheme.",
-    args: { asOf: t.arg({ type: 'DateTime', required: false, description: AS_OF }) },
-    select: { id: true },
-    resolve: async (programme, args, context) => {
-      const asOf = args.asOf ?? new Date();
-      const scheme = await loadScheme(context.prisma, undefined);
-      const kpis = await evaluateKpis(
-        context.prisma,
-        context.sql,
-        { programmeId: { in: [programme.id] } },
-        asOf,
-        scheme,
-      );
-      return programmeRollUp(kpis, scheme);
-    },
-  }),
-);
-
-builder.prismaObjectField('Dimension', 'evaluation', (t) =>
-  t.field({
-    type: Evaluation,
-    description: "The dimension's programmes rolled up, each programme counting once.",
-    args: { asOf: t.arg({ type: 'DateTime', required: false, description: AS_OF }) },
-    select: { programmes: { select: { id: true } } },
-    resolve: async (dimension, args, context) => {
-      const asOf = args.asOf ?? new Date();
-      const scheme = await loadScheme(context.prisma, undefined);
-      const programmeIds = dimension.programmes.map((p) => p.id);
-      const kpis = await evaluateKpis(
-        context.prisma,
-        context.sql,
-        { programmeId: { in: programmeIds } },
-        asOf,
-        scheme,
-      );
-      return programmesRollUp(kpis, scheme);
-    },
-  }),
-);

@@ -12,5 +12,6 @@ import './evaluation.ts';
 import './kpi.ts';
 import './progress-report.ts';
 import './auth.ts';
+import './audit-event.ts';
 
 export const schema = builder.toSchema();

@@ -1,17 +1,30 @@
+import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { REPORT_EVENTS_CHANNEL, type ReportEvent } from '@bisa/db/notifications.ts';
+import { z } from 'zod';
 import { auditedRefusal, recordAudit } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
-import { badUserInput, notFound } from '../errors.ts';
+import { badUserInput, idOf, notFound } from '../errors.ts';
+import { DATABASE_ID } from './node.ts';
 
 export const ReportStatus = builder.enumType('ReportStatus', {
   values: ['SUBMITTED', 'APPROVED', 'REJECTED'] as const,
 });
 
-builder.prismaObject('ProgressReport', {
+const MAX_TEXT = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+builder.prismaNode('ProgressReport', {
   description: 'A value an OPD reports for a REPORTED KPI; it counts once approved.',
+  id: { resolve: (report) => report.id },
+  // Report ids are UUIDs: anything else inside a global id would fail in the database instead.
+  findUnique: (id) => {
+    if (!UUID.test(id)) throw badUserInput(`"${id}" is not a progress report id`);
+    return { id };
+  },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     value: t.exposeFloat('value'),
     observedOn: t.expose('observedOn', { type: 'Date', description: 'The day the value describes.' }),
     evidenceUrl: t.exposeString('evidenceUrl', { nullable: true }),
@@ -26,35 +39,95 @@ builder.prismaObject('ProgressReport', {
   }),
 });
 
+// The validation plugin checks a field only when it is given; the resolvers apply the defaults.
+const text = z.string().trim().max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
+
 const SubmitReportInput = builder.inputType('SubmitProgressReportInput', {
   fields: (t) => ({
-    kpiId: t.id({ required: true }),
+    kpiId: t.globalID({ required: true }),
     value: t.float({ required: true }),
-    observedOn: t.field({ type: 'Date', required: true, description: 'The day the value describes.' }),
-    evidenceUrl: t.string({ required: false, description: 'Link to the evidence (http or https).' }),
-    note: t.string({ required: false }),
+    observedOn: t.field({
+      type: 'Date',
+      required: true,
+      description: 'The day the value describes.',
+      validate: z.date().refine((day) => day <= todayInLuwuUtara(), 'cannot be in the future'),
+    }),
+    evidenceUrl: t.string({
+      required: false,
+      description: 'Link to the evidence (http or https).',
+      validate: z
+        .string()
+        .trim()
+        .refine(
+          (url) => url === '' || (/^https?:\/\/[^\s]+$/.test(url) && url.length <= MAX_TEXT),
+          `must be an http(s) address of at most ${MAX_TEXT} characters`,
+        ),
+    }),
+    note: t.string({ required: false, validate: text }),
   }),
 });
 
 const ReviewReportInput = builder.inputType('ReviewProgressReportInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.globalID({ required: true }),
     approve: t.boolean({ required: true }),
     reason: t.string({
       required: false,
       description: 'Required when rejecting: what the reporter must fix.',
+      validate: text,
     }),
   }),
+  validate: z
+    // Loose: the schema's output replaces the input, and a plain object would drop `id`.
+    .looseObject({ approve: z.boolean(), reason: z.string().nullish() })
+    .refine((input) => input.approve || (input.reason ?? '').trim().length > 0, {
+      message: 'say why the report is rejected',
+      path: ['reason'],
+    }),
 });
-
-const MAX_TEXT = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Today in Luwu Utara (WITA, UTC+8), as the date a report may not be after. */
 function todayInLuwuUtara(): Date {
   const wita = new Date(Date.now() + 8 * 3_600_000);
   return new Date(Date.UTC(wita.getUTCFullYear(), wita.getUTCMonth(), wita.getUTCDate()));
 }
+
+builder.queryField('progressReports', (t) =>
+  t.prismaConnection(
+    {
+      type: 'ProgressReport',
+      cursor: 'id',
+      description: 'Progress reports, newest first; every filter given must match.',
+      args: {
+        status: t.arg({ type: ReportStatus, required: false }),
+        agencyId: t.arg.globalID({
+          required: false,
+          description: "The agency that owns the KPI's programme (the reporting OPD).",
+        }),
+        programmeId: t.arg.globalID({ required: false }),
+        kpiId: t.arg.globalID({ required: false }),
+      },
+      resolve: (query, _root, args, context) => {
+        const programme: Prisma.ProgrammeWhereInput = {
+          ...(args.agencyId ? { ownerAgencyId: idOf(args.agencyId, 'Agency') } : {}),
+          ...(args.programmeId ? { id: idOf(args.programmeId, 'Programme') } : {}),
+        };
+        const where: Prisma.ProgressReportWhereInput = {
+          ...(args.status ? { status: args.status } : {}),
+          ...(args.kpiId ? { kpiId: idOf(args.kpiId, 'Kpi') } : {}),
+          ...(Object.keys(programme).length > 0 ? { kpi: { programme } } : {}),
+        };
+        return context.prisma.progressReport.findMany({
+          ...query,
+          where,
+          orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }],
+        });
+      },
+    },
+    { name: 'ProgressReportConnection' },
+    { name: 'ProgressReportEdge' },
+  ),
+);
 
 builder.mutationFields((t) => ({
   submitProgressReport: t.prismaField({
@@ -65,37 +138,29 @@ builder.mutationFields((t) => ({
     // anything about the KPI is revealed.
     authScopes: async (_root, args, context) => {
       const kpi = await context.prisma.kpi.findUnique({
-        where: { id: String(args.input.kpiId) },
+        where: { id: idOf(args.input.kpiId, 'Kpi') },
         select: { programme: { select: { ownerAgencyId: true } } },
       });
       return { $any: { admin: true, ...(kpi ? { reporterFor: kpi.programme.ownerAgencyId } : {}) } };
     },
     ...auditedRefusal,
     resolve: async (query, _root, { input }, context) => {
-      const kpi = await context.prisma.kpi.findUnique({ where: { id: String(input.kpiId) } });
-      if (!kpi) throw notFound(`No KPI has the id "${input.kpiId}"`);
+      const kpiId = idOf(input.kpiId, 'Kpi');
+      const kpi = await context.prisma.kpi.findUnique({ where: { id: kpiId } });
+      if (!kpi) throw notFound(`No KPI has the id "${kpiId}"`);
       if (kpi.source !== 'REPORTED') {
         throw badUserInput(
           `KPI "${kpi.id}" is computed from telemetry; only REPORTED KPIs take progress reports`,
         );
       }
-      if (!Number.isFinite(input.value)) throw badUserInput('value: must be a finite number');
       if (input.observedOn < kpi.periodStart || input.observedOn >= kpi.periodEnd) {
         throw badUserInput(
           `observedOn: must lie in the KPI's window, ${kpi.periodStart.toISOString().slice(0, 10)} to ` +
             `${kpi.periodEnd.toISOString().slice(0, 10)} (exclusive)`,
         );
       }
-      if (input.observedOn > todayInLuwuUtara()) throw badUserInput('observedOn: cannot be in the future');
       const evidenceUrl = input.evidenceUrl?.trim() || null;
-      if (
-        evidenceUrl !== null &&
-        (!/^https?:\/\/[^\s]+$/.test(evidenceUrl) || evidenceUrl.length > MAX_TEXT)
-      ) {
-        throw badUserInput('evidenceUrl: must be an http(s) address of at most 2000 characters');
-      }
       const note = input.note?.trim() ?? '';
-      if (note.length > MAX_TEXT) throw badUserInput('note: at most 2000 characters');
       const viewer = context.viewer;
       if (!viewer) throw new Error('authScopes let an anonymous request through');
       return context.prisma.$transaction(async (tx) => {
@@ -129,7 +194,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     ...auditedRefusal,
     resolve: async (query, _root, { input }, context) => {
-      const id = String(input.id);
+      const id = idOf(input.id, 'ProgressReport');
       const report = UUID.test(id) ? await context.prisma.progressReport.findUnique({ where: { id } }) : null;
       if (!report) throw notFound(`No progress report has the id "${id}"`);
       if (report.status !== 'SUBMITTED') {
@@ -143,8 +208,6 @@ builder.mutationFields((t) => ({
         throw badUserInput('You submitted this report; another reviewer must approve or reject it');
       }
       const reason = input.reason?.trim() ?? '';
-      if (!input.approve && reason.length === 0) throw badUserInput('reason: say why the report is rejected');
-      if (reason.length > MAX_TEXT) throw badUserInput('reason: at most 2000 characters');
       const status = input.approve ? 'APPROVED' : 'REJECTED';
       return context.prisma.$transaction(async (tx) => {
         const reviewer = await tx.user.findUniqueOrThrow({ where: { id: viewer.userId } });
@@ -185,9 +248,13 @@ builder.subscriptionField('progressReportChanged', (t) =>
   t.prismaField({
     type: 'ProgressReport',
     description: 'A report was submitted, approved or rejected; optionally only for one programme.',
-    args: { programmeId: t.arg.id({ required: false }) },
+    args: { programmeId: t.arg.globalID({ required: false }) },
     subscribe: (_root, args, context) =>
-      reportEvents(context.pubsub.subscribe('reportChanged'), args.programmeId ?? null, context.prisma),
+      reportEvents(
+        context.pubsub.subscribe('reportChanged'),
+        args.programmeId ? idOf(args.programmeId, 'Programme') : null,
+        context.prisma,
+      ),
     resolve: (query, event: ReportEvent, _args, context) =>
       context.prisma.progressReport.findUniqueOrThrow({ ...query, where: { id: event.reportId } }),
   }),
@@ -195,7 +262,7 @@ builder.subscriptionField('progressReportChanged', (t) =>
 
 async function* reportEvents(
   events: AsyncIterable<ReportEvent>,
-  programmeId: string | number | null,
+  programmeId: string | null,
   prisma: GatewayContext['prisma'],
 ): AsyncGenerator<ReportEvent> {
   for await (const event of events) {
@@ -204,6 +271,6 @@ async function* reportEvents(
       continue;
     }
     const kpi = await prisma.kpi.findUnique({ where: { id: event.kpiId }, select: { programmeId: true } });
-    if (kpi?.programmeId === String(programmeId)) yield event;
+    if (kpi?.programmeId === programmeId) yield event;
   }
 }

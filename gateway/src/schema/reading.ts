@@ -1,12 +1,15 @@
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
-import { notFound, parseDatastreamId } from '../errors.ts';
+import { type DecodedId, idOf, notFound, parseDatastreamId } from '../errors.ts';
 import type { ReadingEvent } from '../pubsub.ts';
 
 export const Reading = builder.objectRef<ReadingEvent>('Reading').implement({
   description: 'One observation of a datastream.',
   fields: (t) => ({
-    datastreamId: t.id({ resolve: (reading) => String(reading.datastreamId) }),
+    datastreamId: t.globalID({
+      description: 'The id of its Datastream (the same value as Datastream.id).',
+      resolve: (reading) => ({ type: 'Datastream', id: reading.datastreamId }),
+    }),
     time: t.expose('time', { type: 'DateTime', description: 'When it was observed (device clock).' }),
     value: t.exposeFloat('value'),
   }),
@@ -17,17 +20,19 @@ builder.subscriptionField('readingsCommitted', (t) =>
     type: [Reading],
     description:
       'Readings as they are committed to the database, one event per commit. Without arguments every ' +
-      'datastream; with datastreamIds and/or programmeId only those (both given: readings matching either).',
+      'datastream; with datastreamIds, thingIds and/or programmeId (a quick win) only the readings of ' +
+      "those datastreams, of those devices or of that programme's devices (several given: any of them).",
     args: {
-      datastreamIds: t.arg.idList({ required: false }),
-      programmeId: t.arg.id({ required: false }),
+      datastreamIds: t.arg.globalIDList({ required: false }),
+      thingIds: t.arg.globalIDList({ required: false }),
+      programmeId: t.arg.globalID({ required: false }),
     },
     subscribe: async (_root, args, context) => {
-      const wanted = await wantedDatastreams(
-        context.prisma,
-        args.datastreamIds ?? null,
-        args.programmeId ?? null,
-      );
+      const wanted = await wantedDatastreams(context.prisma, {
+        datastreamIds: args.datastreamIds ?? null,
+        thingIds: args.thingIds ?? null,
+        programmeId: args.programmeId ?? null,
+      });
       return onlyWanted(context.pubsub.subscribe('readingsCommitted'), wanted);
     },
     resolve: (readings) => readings,
@@ -37,18 +42,38 @@ builder.subscriptionField('readingsCommitted', (t) =>
 /** The datastream ids a subscription asked for, or undefined for "all". */
 async function wantedDatastreams(
   prisma: GatewayContext['prisma'],
-  datastreamIds: readonly (string | number)[] | null,
-  programmeId: string | number | null,
+  asked: {
+    datastreamIds: readonly DecodedId[] | null;
+    thingIds: readonly DecodedId[] | null;
+    programmeId: DecodedId | null;
+  },
 ): Promise<Set<number> | undefined> {
-  if (datastreamIds === null && programmeId === null) return undefined;
-  const wanted = new Set((datastreamIds ?? []).map(parseDatastreamId));
+  if (asked.datastreamIds === null && asked.thingIds === null && asked.programmeId === null) return undefined;
+  const datastreamIds = (asked.datastreamIds ?? []).map((id) => parseDatastreamId(idOf(id, 'Datastream')));
+  const thingIds = (asked.thingIds ?? []).map((id) => idOf(id, 'Thing'));
+  const programmeId = asked.programmeId ? idOf(asked.programmeId, 'Programme') : null;
+  const wanted = new Set(datastreamIds);
+  if (thingIds.length > 0) {
+    const things = await prisma.thing.findMany({
+      where: { id: { in: thingIds } },
+      select: { id: true, datastreams: { select: { id: true } } },
+    });
+    const missing = thingIds.filter((id) => !things.some((thing) => thing.id === id));
+    if (missing.length > 0)
+      throw notFound(
+        `No device has the id "${missing.join('", "')}"; list them with { things { nodes { id } } }`,
+      );
+    for (const datastream of things.flatMap((thing) => thing.datastreams)) wanted.add(datastream.id);
+  }
   if (programmeId !== null) {
     const programme = await prisma.programme.findUnique({
-      where: { id: String(programmeId) },
+      where: { id: programmeId },
       select: { things: { select: { datastreams: { select: { id: true } } } } },
     });
     if (!programme)
-      throw notFound(`No programme has the id "${programmeId}"; list them with { programmes { id } }`);
+      throw notFound(
+        `No programme has the id "${programmeId}"; list them with { programmes { nodes { id } } }`,
+      );
     for (const thing of programme.things)
       for (const datastream of thing.datastreams) wanted.add(datastream.id);
   }

@@ -1,20 +1,29 @@
+import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { builder } from '../builder.ts';
+import { idOf } from '../errors.ts';
+import { DATABASE_ID } from './node.ts';
 
-builder.prismaObject('Location', {
+builder.prismaNode('Location', {
   description: 'Where things stand (WGS84).',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', { description: DATABASE_ID }),
     name: t.exposeString('name'),
     latitude: t.exposeFloat('latitude'),
     longitude: t.exposeFloat('longitude'),
   }),
 });
 
-builder.prismaObject('Thing', {
+builder.prismaNode('Thing', {
   description:
-    'A station or device deployed for a programme (SensorThings "Thing"). Its id is its MQTT user.',
+    'A station or device deployed for a programme (SensorThings "Thing"). Its databaseId is its MQTT user.',
+  id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
+    databaseId: t.exposeString('id', {
+      description: 'The MQTT user and topic segment of the device: bisa/v1/<databaseId>/readings.',
+    }),
     name: t.exposeString('name'),
     isSample: t.exposeBoolean('isSample'),
     lastSeenAt: t.expose('lastSeenAt', {
@@ -29,10 +38,25 @@ builder.prismaObject('Thing', {
 });
 
 builder.queryField('things', (t) =>
-  t.prismaField({
-    type: ['Thing'],
-    description: 'Every registered device, by id.',
-    resolve: (query, _root, _args, context) =>
-      context.prisma.thing.findMany({ ...query, orderBy: { id: 'asc' } }),
-  }),
+  t.prismaConnection(
+    {
+      type: 'Thing',
+      cursor: 'id',
+      description:
+        'Registered devices by databaseId, optionally of one programme (quick win) or at one site.',
+      args: {
+        programmeId: t.arg.globalID({ required: false }),
+        locationId: t.arg.globalID({ required: false, description: 'The site (a Location id).' }),
+      },
+      resolve: (query, _root, args, context) => {
+        const where: Prisma.ThingWhereInput = {
+          ...(args.programmeId ? { programmeId: idOf(args.programmeId, 'Programme') } : {}),
+          ...(args.locationId ? { locationId: idOf(args.locationId, 'Location') } : {}),
+        };
+        return context.prisma.thing.findMany({ ...query, where, orderBy: { id: 'asc' } });
+      },
+    },
+    { name: 'ThingConnection' },
+    { name: 'ThingEdge' },
+  ),
 );

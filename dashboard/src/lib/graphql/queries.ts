@@ -5,6 +5,7 @@ import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 // queries.test.ts, which validates every document against the gateway's schema.
 
 export interface Reading {
+  /** The global id of the datastream: the same value as WallboardDatastream.id. */
   datastreamId: string;
   /** ISO 8601 with offset. */
   time: string;
@@ -21,6 +22,8 @@ export interface WallboardDatastream {
 
 export interface WallboardThing {
   id: string;
+  /** The device's MQTT user, e.g. masamba-river-01: stable and readable, unlike the global id. */
+  databaseId: string;
   name: string;
   location: { name: string };
   datastreams: WallboardDatastream[];
@@ -83,6 +86,7 @@ export const WallboardQuery = gql<WallboardData, Record<string, never>>`
         }
         things {
           id
+          databaseId
           name
           location {
             name

@@ -1,0 +1,61 @@
+import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
+import { z } from 'zod';
+import { builder } from '../builder.ts';
+
+const AuditOutcome = builder.enumType('AuditOutcome', {
+  description: 'OK: the change was made. DENIED: the attempt was refused and changed nothing.',
+  values: { OK: { value: 'ok' }, DENIED: { value: 'denied' } } as const,
+});
+
+builder.prismaObject('AuditEvent', {
+  description: 'One change, or one refused attempt, in the append-only audit trail.',
+  fields: (t) => ({
+    id: t.id({ resolve: (event) => String(event.id) }),
+    at: t.expose('at', { type: 'DateTime' }),
+    user: t.relation('user', { nullable: true, description: 'Who acted; null when anonymous.' }),
+    via: t.exposeString('via', { description: '"session", "api_key" or "anonymous".' }),
+    action: t.exposeString('action', { description: 'The mutation, e.g. reviewProgressReport.' }),
+    outcome: t.field({
+      type: AuditOutcome,
+      resolve: (event) => (event.outcome === 'ok' ? 'ok' : 'denied'),
+    }),
+    targetId: t.exposeString('targetId', {
+      nullable: true,
+      description: 'The database id of the object acted on (databaseId in the API).',
+    }),
+    detail: t.string({
+      description: 'What changed, as JSON.',
+      resolve: (event) => JSON.stringify(event.detail),
+    }),
+  }),
+});
+
+builder.queryField('auditEvents', (t) =>
+  t.prismaConnection(
+    {
+      type: 'AuditEvent',
+      cursor: 'id',
+      description: 'The audit trail, newest first (administrators); every filter given must match.',
+      authScopes: { admin: true },
+      args: {
+        action: t.arg.string({ required: false, validate: z.string().min(1).max(100) }),
+        outcome: t.arg({ type: AuditOutcome, required: false }),
+        targetId: t.arg.string({
+          required: false,
+          description: 'A databaseId, e.g. of a programme or a progress report.',
+          validate: z.string().min(1).max(200),
+        }),
+      },
+      resolve: (query, _root, args, context) => {
+        const where: Prisma.AuditEventWhereInput = {
+          ...(args.action ? { action: args.action } : {}),
+          ...(args.outcome ? { outcome: args.outcome } : {}),
+          ...(args.targetId ? { targetId: args.targetId } : {}),
+        };
+        return context.prisma.auditEvent.findMany({ ...query, where, orderBy: { id: 'desc' } });
+      },
+    },
+    { name: 'AuditEventConnection' },
+    { name: 'AuditEventEdge' },
+  ),
+);
