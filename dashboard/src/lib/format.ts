@@ -73,3 +73,19 @@ export function formatDateTime(time: Date, locale: Locale): string {
       }),
   ).format(time);
 }
+
+const axisFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A chart's time tick: hours and minutes for ranges within a day, the date for longer ones. */
+export function formatAxisTime(time: Date, locale: Locale, withDate: boolean): string {
+  const key = `${locale}-${withDate}`;
+  let format = axisFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(
+      INTL_LOCALE[locale],
+      withDate ? { day: 'numeric', month: 'short' } : { hour: '2-digit', minute: '2-digit', hour12: false },
+    );
+    axisFormats.set(key, format);
+  }
+  return format.format(time);
+}

@@ -1,4 +1,4 @@
-import type { Client } from '@urql/core';
+import type { AnyVariables, Client, TypedDocumentNode } from '@urql/core';
 import { subscriptionStore } from '@urql/svelte';
 import {
   type Reading,
@@ -16,11 +16,31 @@ export interface LiveFeedOptions<Data> {
   /** The latest readings inside the loaded data, to start the live state from. */
   latest: (data: Data) => Iterable<Reading>;
   readings: LiveReadings;
+  /** The live stream to open; defaults to every committed reading of every datastream. */
+  live?: LiveStream;
+  /** Sees every reading of the stream as it arrives, before the per-frame coalescing of `readings`. */
+  onReadings?: (readings: readonly Reading[]) => void;
   /** What the live stream is fetched with; tests pass a fake. Defaults to the global fetch. */
   fetch?: typeof fetch;
   /** Milliseconds before retry number `attempt` (0 for the first retry). */
   retryDelay?: (attempt: number) => number;
 }
+
+export interface LiveStream {
+  query: TypedDocumentNode<ReadingsCommittedData, AnyVariables>;
+  variables: AnyVariables;
+}
+
+/** A live stream of readings with its variables, checked against each other here. */
+export function liveStream<Variables extends AnyVariables>(
+  query: TypedDocumentNode<ReadingsCommittedData, Variables>,
+  variables: Variables,
+): LiveStream {
+  // The pair was type-checked above; the feed only hands both to urql together.
+  return { query: query as TypedDocumentNode<ReadingsCommittedData, AnyVariables>, variables };
+}
+
+const ALL_READINGS = liveStream(ReadingsCommittedSubscription, {});
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -47,6 +67,8 @@ export class LiveFeed<Data> {
   readonly #client: Client;
   readonly #loadData: (client: Client) => Promise<Data | Error>;
   readonly #latest: (data: Data) => Iterable<Reading>;
+  readonly #live: LiveStream;
+  readonly #onReadings: ((readings: readonly Reading[]) => void) | undefined;
   readonly #readings: LiveReadings;
   readonly #fetch: typeof fetch;
   readonly #retryDelay: (attempt: number) => number;
@@ -65,6 +87,8 @@ export class LiveFeed<Data> {
     this.#client = options.client;
     this.#loadData = options.load;
     this.#latest = options.latest;
+    this.#live = options.live ?? ALL_READINGS;
+    this.#onReadings = options.onReadings;
     this.#readings = options.readings;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
@@ -94,6 +118,11 @@ export class LiveFeed<Data> {
     void this.#load();
   }
 
+  /** Loads the data again now, e.g. after the view changed what it asks for. */
+  reload(): void {
+    if (this.#running) void this.#load();
+  }
+
   stop(): void {
     this.#running = false;
     clearTimeout(this.#liveRetry);
@@ -108,7 +137,8 @@ export class LiveFeed<Data> {
   #openLive(): void {
     const store = subscriptionStore({
       client: this.#client,
-      query: ReadingsCommittedSubscription,
+      query: this.#live.query,
+      variables: this.#live.variables,
       context: { fetch: this.#watchingFetch },
     });
     // The store repeats the last event's data and error with every state change; each is
@@ -119,6 +149,7 @@ export class LiveFeed<Data> {
       if (state.data && state.data !== seenData) {
         seenData = state.data;
         this.#readings.push(state.data.readingsCommitted);
+        this.#onReadings?.(state.data.readingsCommitted);
       }
       if (state.error && state.error !== seenError) {
         seenError = state.error;

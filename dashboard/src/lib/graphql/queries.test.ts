@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DatastreamChartQuery, ReadingsOfDatastreamsSubscription } from './chart.ts';
 import { ReadingsCommittedSubscription, WallboardQuery } from './queries.ts';
 import { SitesPageQuery } from './sites.ts';
 
@@ -15,6 +16,8 @@ describe('GraphQL documents', () => {
     ['Wallboard', WallboardQuery],
     ['ReadingsCommitted', ReadingsCommittedSubscription],
     ['SitesPage', SitesPageQuery],
+    ['DatastreamChart', DatastreamChartQuery],
+    ['ReadingsOfDatastreams', ReadingsOfDatastreamsSubscription],
   ])('%s is valid against gateway/schema.graphql', (_name, document) => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });

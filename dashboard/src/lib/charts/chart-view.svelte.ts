@@ -1,0 +1,137 @@
+import type { Client } from '@urql/core';
+import {
+  type ChartDatastream,
+  DatastreamChartQuery,
+  ReadingsOfDatastreamsSubscription,
+} from '#lib/graphql/chart.ts';
+import type { Reading } from '#lib/graphql/queries.ts';
+import { LiveFeed, liveStream } from '#lib/live-feed.svelte.ts';
+import { LiveReadings } from '#lib/live-readings.svelte.ts';
+import { type ChartPoint, mergeReadings, type RangeKey, type SeriesWindow, seriesWindow } from './series.ts';
+
+export interface Threshold {
+  value: number;
+  kind: 'target' | 'baseline';
+  kpiName: ChartDatastream['thing']['programme']['kpis'][number]['name'];
+}
+
+// A KPI summed or counted over a year has a target in other units than one reading; only
+// KPIs that judge the readings themselves set a line on the chart.
+const COMPARABLE = new Set(['AVG', 'LAST', 'MIN', 'MAX']);
+
+/** Lines a datastream's chart can draw: the targets and baselines of the KPIs measured on it. */
+export function thresholdsOf(datastream: ChartDatastream): Threshold[] {
+  return datastream.thing.programme.kpis
+    .filter(
+      (kpi) => kpi.datastream?.id === datastream.id && kpi.aggregation && COMPARABLE.has(kpi.aggregation),
+    )
+    .flatMap((kpi) => [
+      { value: kpi.target, kind: 'target' as const, kpiName: kpi.name },
+      { value: kpi.baseline, kind: 'baseline' as const, kpiName: kpi.name },
+    ]);
+}
+
+interface Loaded {
+  datastream: ChartDatastream | null;
+  window: SeriesWindow;
+}
+
+/**
+ * One datastream's chart: the bucketed series of the chosen range from the gateway, extended by
+ * the live readings of this datastream only. Changing the range loads the series again with
+ * the bucket that range calls for.
+ */
+export class ChartView {
+  readonly readings = new LiveReadings();
+  readonly feed: LiveFeed<Loaded>;
+  #range = $state<RangeKey>('24h');
+  #points = $state.raw<ChartPoint[]>([]);
+  #window = $state.raw<SeriesWindow | undefined>(undefined);
+  readonly #id: string;
+
+  constructor(client: Client, datastreamId: string) {
+    this.#id = datastreamId;
+    this.feed = new LiveFeed<Loaded>({
+      client,
+      readings: this.readings,
+      load: (c) => this.#load(c),
+      latest: ({ datastream }) =>
+        datastream?.latest ? [{ datastreamId: datastream.id, ...datastream.latest }] : [],
+      live: liveStream(ReadingsOfDatastreamsSubscription, { datastreamIds: [datastreamId] }),
+      onReadings: (readings) => this.#merge(readings),
+    });
+  }
+
+  get range(): RangeKey {
+    return this.#range;
+  }
+
+  get points(): ChartPoint[] {
+    return this.#points;
+  }
+
+  get window(): SeriesWindow | undefined {
+    return this.#window;
+  }
+
+  get datastream(): ChartDatastream | null | undefined {
+    return this.feed.data?.datastream;
+  }
+
+  setRange(range: RangeKey): void {
+    if (range === this.#range) return;
+    this.#range = range;
+    this.feed.reload();
+  }
+
+  start(): void {
+    this.feed.start();
+  }
+
+  stop(): void {
+    this.feed.stop();
+  }
+
+  async #load(client: Client): Promise<Loaded | Error> {
+    const range = this.#range;
+    const window = seriesWindow(range, new Date());
+    const result = await client
+      .query(
+        DatastreamChartQuery,
+        { id: this.#id, bucket: window.bucket, from: window.from.toISOString(), to: window.to.toISOString() },
+        { requestPolicy: 'network-only' },
+      )
+      .toPromise();
+    if (!result.data) return result.error ?? new Error('the chart query answered without data');
+    const { datastream } = result.data;
+    // Only the answer for the range still selected may replace the points.
+    if (range === this.#range) {
+      this.#window = window;
+      this.#points = (datastream?.series ?? []).map((point) => ({
+        time: Date.parse(point.bucket),
+        value: point.value,
+        count: point.count,
+      }));
+    }
+    return { datastream, window };
+  }
+
+  #merge(readings: readonly Reading[]): void {
+    const window = this.#window;
+    if (!window) return;
+    const own = readings
+      .filter((reading) => reading.datastreamId === this.#id)
+      .map((reading) => ({ time: Date.parse(reading.time), value: reading.value }));
+    if (own.length === 0) return;
+    // The window ends on the next whole hour; a reading after it means the window must move on.
+    if (own.some((reading) => reading.time >= window.to.getTime())) {
+      this.feed.reload();
+      return;
+    }
+    this.#points = mergeReadings(this.#points, own, {
+      bucket: window.bucket,
+      from: window.from.getTime(),
+      to: window.to.getTime(),
+    });
+  }
+}

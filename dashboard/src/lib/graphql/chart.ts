@@ -1,0 +1,105 @@
+import { gql } from '@urql/core';
+import type { SeriesBucket } from '#lib/charts/series.ts';
+import type { ReadingsCommittedData } from '#lib/graphql/queries.ts';
+import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
+
+export interface ChartKpi {
+  id: string;
+  name: LocalizedText;
+  aggregation: 'AVG' | 'COUNT' | 'LAST' | 'MAX' | 'MIN' | 'SUM' | null;
+  baseline: number;
+  target: number;
+  datastream: { id: string } | null;
+}
+
+export interface ChartDatastream {
+  id: string;
+  key: string;
+  unit: string;
+  expectedIntervalSeconds: number;
+  observedProperty: { name: LocalizedText };
+  latest: { time: string; value: number } | null;
+  thing: {
+    id: string;
+    name: string;
+    location: { name: string };
+    programme: { id: string; name: LocalizedText; kpis: ChartKpi[] };
+  };
+  series: { bucket: string; value: number; count: number }[];
+}
+
+export interface DatastreamChartData {
+  datastream: ChartDatastream | null;
+}
+
+export interface DatastreamChartVariables {
+  id: string;
+  bucket: SeriesBucket;
+  from: string;
+  to: string;
+}
+
+/** A datastream with its bucketed series over one window, and the KPIs that may set a line. */
+export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVariables>`
+  query DatastreamChart($id: ID!, $bucket: SeriesBucket!, $from: DateTime!, $to: DateTime!) {
+    datastream(id: $id) {
+      id
+      key
+      unit
+      expectedIntervalSeconds
+      observedProperty {
+        name {
+          id
+          en
+        }
+      }
+      latest {
+        time
+        value
+      }
+      thing {
+        id
+        name
+        location {
+          name
+        }
+        programme {
+          id
+          name {
+            id
+            en
+          }
+          kpis {
+            id
+            name {
+              id
+              en
+            }
+            aggregation
+            baseline
+            target
+            datastream {
+              id
+            }
+          }
+        }
+      }
+      series(bucket: $bucket, from: $from, to: $to, aggregate: AVG) {
+        bucket
+        value
+        count
+      }
+    }
+  }
+`;
+
+/** Readings of some datastreams only: a chart of one stream does not need the whole regency's. */
+export const ReadingsOfDatastreamsSubscription = gql<ReadingsCommittedData, { datastreamIds: string[] }>`
+  subscription ReadingsOfDatastreams($datastreamIds: [ID!]) {
+    readingsCommitted(datastreamIds: $datastreamIds) {
+      datastreamId
+      time
+      value
+    }
+  }
+`;
