@@ -387,7 +387,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await worker?.kill('SIGTERM');
+  await worker?.kill('SIGKILL');
   await broker?.destroy();
   await db?.drop();
 });

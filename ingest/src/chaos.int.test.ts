@@ -223,7 +223,8 @@ async function runChaos(pg: PrivatePostgres, script: string): Promise<ChaosResul
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await worker.kill('SIGTERM');
+    // SIGKILL: a worker stuck after a failed assertion might never finish a graceful stop.
+    await worker.kill('SIGKILL');
     await fleet.end();
     await broker.destroy();
     // A failure during an outage leaves PostgreSQL down; the database must still be dropped.

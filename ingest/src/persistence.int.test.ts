@@ -101,7 +101,7 @@ describe('ingest worker stopped and restarted while devices publish', () => {
         perfectAudit(ledger),
       );
     } finally {
-      await worker.kill('SIGTERM');
+      await worker.kill('SIGKILL');
       await fleet.end();
     }
   }, 120_000);

@@ -91,7 +91,15 @@ export async function startPrivateMosquitto(
   async function start(): Promise<void> {
     const c = spawn('mosquitto', ['-c', conf]);
     child = c;
-    exited = new Promise((resolve) => c.once('exit', () => resolve()));
+    // A test process that ends before its cleanup ran (a timeout) must not leave the broker running.
+    const orphaned = () => c.kill('SIGKILL');
+    process.once('exit', orphaned);
+    exited = new Promise((resolve) =>
+      c.once('exit', () => {
+        process.off('exit', orphaned);
+        resolve();
+      }),
+    );
     c.stdout.resume();
     await new Promise<void>((resolve, reject) => {
       let mine = '';

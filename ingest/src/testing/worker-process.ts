@@ -62,8 +62,14 @@ export function spawnWorker(script: string, env: Record<string, string>): Worker
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // A test process that ends before its cleanup ran (a timeout) must not leave the worker running.
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('exit', (code, signal) => {
+      process.off('exit', orphaned);
+      resolve({ code, signal });
+    });
   });
   const describe = () =>
     `${script} exited; stderr:\n${stderr}\nlast log lines:\n${lines
