@@ -5,6 +5,8 @@ import { applyMigrations } from '@bisa/db/migrate.ts';
 import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
+import { type AlertEvaluator, createAlertEvaluator } from '@bisa/ingest/alerts/evaluator.ts';
+import { createWebhookSender, type WebhookSender } from '@bisa/ingest/alerts/webhook-sender.ts';
 import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import { stopInOrder } from '@bisa/service/lifecycle.ts';
 import { boundPort, closeServer, listen } from '@bisa/service/listen.ts';
@@ -42,6 +44,8 @@ export class Hub {
   #broker: EmbeddedBroker | undefined;
   #gateway: ReturnType<typeof createGateway> | undefined;
   #simulator: Simulator | undefined;
+  #alerts: AlertEvaluator | undefined;
+  #webhooks: WebhookSender | undefined;
   #dashboard: RequestHandler | undefined;
   #ready = false;
 
@@ -113,6 +117,18 @@ export class Hub {
     });
     await this.#gateway.start();
 
+    // Alerting runs on what ingest committed, as in the standalone ingest process.
+    this.#alerts = createAlertEvaluator({
+      database: this.#database,
+      logger: logger.child({ part: 'alerts' }),
+    });
+    await this.#alerts.start();
+    this.#webhooks = createWebhookSender({
+      database: this.#database,
+      logger: logger.child({ part: 'webhooks' }),
+    });
+    await this.#webhooks.start();
+
     if (simulator.enabled) {
       this.#simulator = new Simulator({
         brokerUrl,
@@ -128,11 +144,13 @@ export class Hub {
   /** Stops in the reverse order of start; each part in its own try so one failure does not skip the rest. */
   async stop(): Promise<void> {
     this.#ready = false;
-    const [simulator, http, gateway, broker, database] = [
+    const [simulator, http, gateway, broker, alerts, webhooks, database] = [
       this.#simulator,
       this.#http,
       this.#gateway,
       this.#broker,
+      this.#alerts,
+      this.#webhooks,
       this.#database,
     ];
     await stopInOrder(this.#logger, [
@@ -140,12 +158,16 @@ export class Hub {
       ['http', http && (() => closeServer(http))],
       ['gateway', gateway && (() => gateway.stop())],
       ['broker', broker && (() => broker.stop())],
+      ['alert evaluator', alerts && (() => alerts.stop())],
+      ['alert webhooks', webhooks && (() => webhooks.stop())],
       ['database', database && (() => database.close())],
     ]);
     this.#simulator = undefined;
     this.#http = undefined;
     this.#gateway = undefined;
     this.#broker = undefined;
+    this.#alerts = undefined;
+    this.#webhooks = undefined;
     this.#database = undefined;
   }
 

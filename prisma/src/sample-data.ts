@@ -708,3 +708,47 @@ export function sampleUserPassword(email: string): string {
 export function sampleDeviceSecret(deviceId: string): string {
   return `sample-${deviceId}`;
 }
+
+/**
+ * SAMPLE alert rules for the river gauges of the flood early-warning quick win: fixed water-level
+ * thresholds, a rate-of-rise rule (the lesson of Masamba 2020: the river fell, then rose about
+ * four metres within minutes) and a no-data rule. Levels follow Normal / Waspada / Siaga / Awas;
+ * the figures are illustrative, not the regency's official warning levels. Added once by name.
+ */
+export const SAMPLE_ALERT_RULES = [
+  {
+    name: 'Tinggi muka air sungai (contoh)',
+    kind: 'THRESHOLD',
+    programmeId: 'flood-early-warning',
+    observedPropertyId: 'water_level',
+    levels: [
+      { level: 'WASPADA', raise: 2.5, clear: 2.3 },
+      { level: 'SIAGA', raise: 3.0, clear: 2.8 },
+      { level: 'AWAS', raise: 3.5, clear: 3.3 },
+    ],
+    windowSeconds: null,
+    pendingSeconds: 60,
+  },
+  {
+    name: 'Kenaikan cepat muka air (contoh)',
+    kind: 'RATE_OF_RISE',
+    programmeId: 'flood-early-warning',
+    observedPropertyId: 'water_level',
+    levels: [
+      { level: 'SIAGA', raise: 0.4, clear: 0.15 },
+      { level: 'AWAS', raise: 1.0, clear: 0.4 },
+    ],
+    windowSeconds: 600,
+    pendingSeconds: 20,
+  },
+  {
+    name: 'Pos duga air tanpa data (contoh)',
+    kind: 'NO_DATA',
+    programmeId: 'flood-early-warning',
+    observedPropertyId: 'water_level',
+    // In multiples of the datastream's expected interval (60 s): three minutes of silence.
+    levels: [{ level: 'WASPADA', raise: 3, clear: 1 }],
+    windowSeconds: null,
+    pendingSeconds: 0,
+  },
+] as const;

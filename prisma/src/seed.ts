@@ -8,6 +8,7 @@ import {
   SUB_DIMENSIONS,
 } from './reference-data.ts';
 import {
+  SAMPLE_ALERT_RULES,
   SAMPLE_KPIS,
   SAMPLE_LOCATIONS,
   SAMPLE_PARTNERS,
@@ -149,6 +150,24 @@ export async function seedSampleData(database: Database): Promise<void> {
       }
     }
     await seedSampleKpis(tx);
+    // By name, once: an operator may retune or disable a sample rule; a restart must not undo it.
+    for (const r of SAMPLE_ALERT_RULES) {
+      await tx.query(
+        `INSERT INTO alert_rule (name, kind, programme_id, observed_property_id, levels, window_seconds,
+                                 pending_seconds, is_sample)
+         SELECT $1, $2::alert_rule_kind, $3, $4, $5::jsonb, $6, $7, true
+         WHERE NOT EXISTS (SELECT 1 FROM alert_rule WHERE is_sample AND name = $1)`,
+        [
+          r.name,
+          r.kind,
+          r.programmeId,
+          r.observedPropertyId,
+          JSON.stringify(r.levels),
+          r.windowSeconds,
+          r.pendingSeconds,
+        ],
+      );
+    }
     for (const user of SAMPLE_USERS) {
       await tx.query(
         `INSERT INTO app_user (email, name, role, agency_id, password_hash, is_sample)

@@ -80,12 +80,6 @@ export async function createAlertRule(db: SqlQueryable, input: AlertRuleInput): 
   return id;
 }
 
-/** Whether the named sample rule exists (the sample seed adds each once, by name). */
-export async function sampleRuleExists(db: SqlQueryable, name: string): Promise<boolean> {
-  const { rows } = await db.query('SELECT 1 FROM alert_rule WHERE is_sample AND name = $1', [name]);
-  return rows.length > 0;
-}
-
 /** One rule applied to one datastream, as the evaluator needs it. `levels` is parsed by the caller. */
 export interface RuleTarget {
   ruleId: string;
