@@ -15,16 +15,26 @@ export interface SimulatorOptions {
   devices: readonly SimulatedDevice[];
   intervalMs: number;
   logger: Logger;
+  /** How long a device stays quiet after readings from someone else (a drill) (default 60000 ms). */
+  yieldMs?: number;
 }
 
 /**
  * Simulated quick-win devices. Each connects to the broker with its own credentials and
  * publishes contract-v1 readings under its own topic, exactly as a real device would, so the
  * simulator exercises the same authentication, validation and storage path.
+ *
+ * A drill (drill.ts) publishes as one of these devices too. So that its flood is not mixed with
+ * the everyday signal, each simulated device listens to its own topics and falls quiet while
+ * someone else publishes its readings, and while its status says "offline" (the stale drill).
  */
 export class Simulator {
   readonly #options: SimulatorOptions;
   readonly #clients: MqttClient[] = [];
+  /** Payloads this simulator published and has not yet seen come back. */
+  readonly #sent = new Set<string>();
+  readonly #quietUntil = new Map<string, number>();
+  readonly #offline = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: SimulatorOptions) {
@@ -46,6 +56,8 @@ export class Simulator {
         logger.warn({ deviceId: device.id, err: error }, 'simulated device error'),
       );
       await client.publishAsync(statusTopic(device.id), 'online', { qos: 1, retain: true });
+      client.on('message', (topic, payload) => this.#onOwnTopic(device.id, topic, payload.toString()));
+      await client.subscribeAsync([readingsTopic(device.id), statusTopic(device.id)], { qos: 0 });
       this.#clients.push(client);
     }
     await this.publishAll();
@@ -61,13 +73,36 @@ export class Simulator {
     await Promise.all(
       this.#options.devices.map((device, index) => {
         const client = this.#clients[index];
-        if (!client?.connected) return Promise.resolve();
+        if (!client?.connected || this.#isYielding(device.id, time.getTime())) return Promise.resolve();
         const values = Object.fromEntries(device.metrics.map((m) => [m, sampleValue(m, time)]));
-        return client.publishAsync(readingsTopic(device.id), encodeReadingsPayload([{ time, values }]), {
-          qos: 1,
-        });
+        const payload = encodeReadingsPayload([{ time, values }]);
+        // Bounded: echoes lost while disconnected must not pile up.
+        if (this.#sent.size > 10_000) this.#sent.clear();
+        this.#sent.add(payload);
+        return client.publishAsync(readingsTopic(device.id), payload, { qos: 1 });
       }),
     );
+  }
+
+  #isYielding(deviceId: string, now: number): boolean {
+    return this.#offline.has(deviceId) || (this.#quietUntil.get(deviceId) ?? 0) > now;
+  }
+
+  #onOwnTopic(deviceId: string, topic: string, payload: string): void {
+    const { logger } = this.#options;
+    if (topic === statusTopic(deviceId)) {
+      if (payload === 'offline' && this.#timer && !this.#offline.has(deviceId)) {
+        this.#offline.add(deviceId);
+        logger.info({ deviceId }, 'simulated device quiet: its status was set offline (stale drill)');
+      } else if (payload === 'online' && this.#offline.delete(deviceId)) {
+        logger.info({ deviceId }, 'simulated device resumes: its status is online again');
+      }
+      return;
+    }
+    if (this.#sent.delete(payload)) return;
+    if (!this.#isYielding(deviceId, Date.now()))
+      logger.info({ deviceId }, 'simulated device quiet: someone else publishes its readings (drill)');
+    this.#quietUntil.set(deviceId, Date.now() + (this.#options.yieldMs ?? 60_000));
   }
 
   async stop(): Promise<void> {
