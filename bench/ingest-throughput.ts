@@ -53,7 +53,7 @@ const dir = await mkdtemp(path.join(tmpdir(), 'bisa-bench-'));
 const port = await freePort();
 await writeFile(
   path.join(dir, 'mosquitto.conf'),
-  `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 3000000\nmax_inflight_messages 20\npersistence false\n`,
+  `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 3000000\nmax_inflight_messages 512\npersistence false\n`,
 );
 const broker = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
 const url = `mqtt://127.0.0.1:${port}`;

@@ -36,17 +36,24 @@ export interface IngestPipeline {
 
 interface Pending {
   message: DeviceMessage;
-  decision: MessageDecision;
+  /** Decided while earlier messages wait in the queue; awaited when its batch is taken. */
+  decision: Promise<MessageDecision>;
   resolve(): void;
   reject(error: unknown): void;
 }
 
+interface Decided extends Pending {
+  decided: MessageDecision;
+}
+
 /**
- * Validation and group commit. mqtt.js hands each connection's messages over one at a time and
- * acknowledges after the handler resolves, so throughput comes from several connections (or, in
- * the embedded hub, several devices) with a message in hand at once. Messages that arrive while
- * a transaction runs wait for it and are committed together in the next one: no timer, so a lone
- * message is committed at once, and under load one transaction carries many messages.
+ * Validation and group commit. The MQTT subscriber hands over every message as it arrives (many
+ * in flight per connection) and acknowledges each after its `handle` resolves; in the embedded
+ * hub, every device has one in hand. Messages that arrive while a transaction runs wait for it and
+ * are committed together in the next one: no timer, so a lone message is committed at once, and
+ * under load one transaction carries many messages. Messages are queued in the order they are
+ * handed over, before they are decided, so they commit in arrival order even when deciding one
+ * needs a database look-up (a device status must not overtake an earlier one).
  */
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const { database } = deps;
@@ -81,12 +88,12 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     return decision;
   }
 
-  async function commit(batch: readonly Pending[]): Promise<void> {
+  async function commit(batch: readonly Decided[]): Promise<void> {
     const started = performance.now();
-    const stores = batch.flatMap((p) => (p.decision.kind === 'store' ? [p.decision] : []));
-    const statuses = batch.flatMap((p) => (p.decision.kind === 'status' ? [p.decision] : []));
+    const stores = batch.flatMap((p) => (p.decided.kind === 'store' ? [p.decided] : []));
+    const statuses = batch.flatMap((p) => (p.decided.kind === 'status' ? [p.decided] : []));
     const rejects = batch.flatMap((p) =>
-      p.decision.kind === 'reject' ? [{ topic: p.message.topic, ...p.decision }] : [],
+      p.decided.kind === 'reject' ? [{ topic: p.message.topic, ...p.decided }] : [],
     );
     const rows = stores.flatMap((d) => d.rows);
     const inserted = await database.sql.transaction(async (tx) => {
@@ -137,8 +144,16 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   async function drain(): Promise<void> {
     draining = true;
     while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
+      const taken = queue.slice(0, maxBatch);
       queue = queue.slice(maxBatch);
+      const outcomes = await Promise.allSettled(taken.map((p) => p.decision));
+      const batch: Decided[] = [];
+      taken.forEach((p, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.status === 'fulfilled') batch.push({ ...p, decided: outcome.value });
+        else p.reject(outcome?.reason);
+      });
+      if (batch.length === 0) continue;
       try {
         await commit(batch);
         for (const p of batch) p.resolve();
@@ -166,9 +181,11 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   }
 
   return {
-    async handle(message) {
-      const decision = await decide(message);
-      await new Promise<void>((resolve, reject) => {
+    handle(message) {
+      const decision = decide(message);
+      // Its failure is reported by drain() through reject(); this only keeps it from counting as unhandled.
+      decision.catch(() => undefined);
+      return new Promise<void>((resolve, reject) => {
         queue.push({ message, decision, resolve, reject });
         if (!draining) void drain();
       });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MAX_BATCH_LENGTH, MAX_PAYLOAD_BYTES } from '@bisa/contract/payload.ts';
@@ -13,10 +13,13 @@ import {
 } from '@bisa/db/notifications.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import mqtt, { type MqttClient } from 'mqtt';
+import { parser as mqttParser, type Packet } from 'mqtt-packet';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createWebSocketStream, WebSocketServer } from 'ws';
 import { createHealthServer } from './http.ts';
 import { createIngestWorker, type IngestWorker } from './ingest-worker.ts';
+import { createMqttSubscriber } from './mqtt.ts';
 
 // Real PostgreSQL and the machine's shared Mosquitto. Other test runs may publish on the same
 // topics, so every assertion looks only at this file's own readings (unique times and payloads).
@@ -450,16 +453,16 @@ describe('ingest worker (PostgreSQL + Mosquitto)', () => {
   });
 });
 
-describe('acknowledgement after commit', () => {
-  async function takeReadingTableOffline(offline: boolean): Promise<void> {
-    // A missing table makes every insert fail, like a database that refuses writes.
-    await db.database.sql.exec(
-      offline
-        ? 'ALTER TABLE reading RENAME TO reading_offline'
-        : 'ALTER TABLE reading_offline RENAME TO reading',
-    );
-  }
+async function takeReadingTableOffline(offline: boolean): Promise<void> {
+  // A missing table makes every insert fail, like a database that refuses writes.
+  await db.database.sql.exec(
+    offline
+      ? 'ALTER TABLE reading RENAME TO reading_offline'
+      : 'ALTER TABLE reading_offline RENAME TO reading',
+  );
+}
 
+describe('acknowledgement after commit', () => {
   it('keeps retrying on the same connection and commits once the database recovers', async () => {
     const worker = await startWorker();
     const failuresBefore = worker.metrics().commitFailures;
@@ -537,11 +540,216 @@ describe('acknowledgement after commit', () => {
     await worker.stop();
   });
 
+  it('works over WebSocket (ws://) too', async () => {
+    // Mosquitto 2.0.11's WebSocket listener does not start on this machine kind ("Unable to start
+    // any listening sockets"), so a WebSocket server in the test carries the MQTT bytes to the
+    // shared broker's TCP port, as a WebSocket proxy in front of a broker would.
+    const broker = new URL(BROKER_URL);
+    const bridge = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const subprotocols: string[] = [];
+    bridge.on('connection', (socket) => {
+      subprotocols.push(socket.protocol);
+      const stream = createWebSocketStream(socket);
+      const upstream = connect(Number(broker.port), broker.hostname);
+      stream.pipe(upstream).pipe(stream);
+      stream.on('error', () => upstream.destroy());
+      upstream.on('error', () => stream.destroy());
+    });
+    await new Promise((resolve) => bridge.once('listening', resolve));
+    const url = `ws://127.0.0.1:${(bridge.address() as AddressInfo).port}/mqtt`;
+    const clientId = uniqueId('ingest-test-ws');
+    try {
+      const worker = createIngestWorker({
+        database: db.database,
+        mqtt: { url, clientId, sessionExpirySeconds: 60 },
+        logger,
+      });
+      workers.push({ worker, clientId });
+      await worker.start();
+      const time = uniqueTime();
+      await publish(TOPIC, reading(time, { water_level: 4.5 }));
+      await expectStored('water_level', time, 4.5);
+      await vi.waitFor(() => expect(worker.metrics().messagesAcknowledged).toBeGreaterThan(0), WAIT);
+      await worker.stop();
+      expect(subprotocols).toEqual(['mqtt']);
+    } finally {
+      for (const client of bridge.clients) client.terminate();
+      await new Promise((resolve) => bridge.close(resolve));
+    }
+  });
+
   it('works over MQTT 3.1.1 with a persistent session too', async () => {
     const worker = await startWorker(uniqueId('ingest-test-v4'), 4);
     const time = uniqueTime();
     await publish(TOPIC, reading(time, { water_level: 7.5 }));
     await expectStored('water_level', time, 7.5);
+    await worker.stop();
+  });
+});
+
+interface TappedConnection {
+  /** Packet ids of the PUBLISHes the broker sent on this connection, in order. */
+  published: number[];
+  /** Packet ids of the PUBACKs the client sent on it, in order. */
+  acknowledged: number[];
+}
+
+/**
+ * A TCP proxy in front of a broker that decodes both directions, so a test sees which PUBACKs
+ * went out on which connection, and can drop the connections as a network failure would.
+ */
+async function startTap(brokerUrl: string): Promise<{
+  url: string;
+  connections: TappedConnection[];
+  dropAll(): void;
+  close(): Promise<void>;
+}> {
+  const target = new URL(brokerUrl);
+  const connections: TappedConnection[] = [];
+  const sockets = new Set<Socket>();
+  const decode = (onPacket: (packet: Packet) => void) => {
+    const parser = mqttParser({ protocolVersion: 5 });
+    parser.on('packet', onPacket);
+    return (chunk: Buffer) => parser.parse(chunk);
+  };
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    const tapped: TappedConnection = { published: [], acknowledged: [] };
+    connections.push(tapped);
+    const fromClient = decode((p) => {
+      if (p.cmd === 'puback') tapped.acknowledged.push(p.messageId ?? -1);
+    });
+    const fromBroker = decode((p) => {
+      if (p.cmd === 'publish' && p.qos === 1) tapped.published.push(p.messageId ?? -1);
+    });
+    client.on('data', (chunk: Buffer) => {
+      fromClient(chunk);
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      fromBroker(chunk);
+      client.write(chunk);
+    });
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections,
+    dropAll() {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('many messages in flight per connection', () => {
+  // A private broker: exact counts of deliveries and PUBACKs, with no other test run publishing on the same topics.
+  let broker: { url: string; kill(): void };
+  let tap: Awaited<ReturnType<typeof startTap>>;
+  let privatePublisher: MqttClient;
+  beforeAll(async () => {
+    broker = await startPrivateBroker(
+      'allow_anonymous true',
+      'max_inflight_messages 512',
+      'persistence false',
+    );
+    privatePublisher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 });
+  });
+  afterAll(async () => {
+    await privatePublisher?.endAsync();
+    broker?.kill();
+  });
+  beforeEach(async () => {
+    tap = await startTap(broker.url);
+  });
+  afterEach(async () => {
+    await tap.close();
+  });
+
+  it('hands 200 messages of one connection over at once and acknowledges them in arrival order, whatever order they commit in', async () => {
+    const topic = readingsTopic(uniqueId('inflight'));
+    const held: (() => void)[] = [];
+    const subscriber = createMqttSubscriber(
+      {
+        url: tap.url,
+        clientId: uniqueId('ingest-test-inflight'),
+        subscriptions: [topic],
+        sessionExpirySeconds: 60,
+      },
+      () => new Promise<void>((resolve) => held.push(resolve)),
+      logger,
+    );
+    await subscriber.start();
+    try {
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) => privatePublisher.publishAsync(topic, String(i), { qos: 1 })),
+      );
+      // All 200 are in the handler at once, none committed yet.
+      await vi.waitFor(() => expect(held).toHaveLength(200), WAIT);
+      // Commit all but the oldest, newest first: none may be acknowledged ahead of the oldest.
+      for (const commit of held.slice(1).reverse()) commit();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(subscriber.counters().acknowledged).toBe(0);
+      held[0]?.();
+      const [connection] = tap.connections;
+      await vi.waitFor(() => expect(connection?.acknowledged).toHaveLength(200), WAIT);
+      expect(connection?.acknowledged).toEqual(connection?.published.slice(0, 200));
+      expect(subscriber.counters()).toMatchObject({ received: 200, acknowledged: 200, connects: 1 });
+    } finally {
+      await subscriber.stop();
+    }
+  });
+
+  it('acknowledges nothing of a dropped connection on the next one; the broker redelivers and each reading is stored once', async () => {
+    const clientId = uniqueId('ingest-test-drop');
+    const worker = createIngestWorker({
+      database: db.database,
+      mqtt: { url: tap.url, clientId, sessionExpirySeconds: 300 },
+      logger,
+    });
+    await worker.start();
+    const times = Array.from({ length: 50 }, () => uniqueTime());
+    await takeReadingTableOffline(true);
+    try {
+      await Promise.all(
+        times.map((time, i) =>
+          privatePublisher.publishAsync(TOPIC, reading(time, { water_level: i }), { qos: 1 }),
+        ),
+      );
+      await vi.waitFor(() => expect(worker.metrics().commitFailures).toBeGreaterThan(0), WAIT);
+      await vi.waitFor(() => expect(worker.metrics().messagesReceived).toBe(50), WAIT);
+      tap.dropAll();
+      await vi.waitFor(
+        () => expect(worker.metrics()).toMatchObject({ mqttConnects: 2, mqttConnected: true }),
+        WAIT,
+      );
+    } finally {
+      await takeReadingTableOffline(false);
+    }
+    await vi.waitFor(async () => {
+      for (const [i, time] of times.entries()) expect(await storedValue('water_level', time)).toBe(i);
+    }, WAIT);
+    for (const time of times) expect(await readingCount(time)).toBe(1);
+    expect(tap.connections[0]?.acknowledged).toEqual([]);
+    expect(worker.metrics().messagesRedelivered).toBeGreaterThanOrEqual(50);
+    await vi.waitFor(() => expect(tap.connections[1]?.acknowledged).toHaveLength(50), WAIT);
+    // What the new connection acknowledged is exactly what it delivered, in its order.
+    expect(tap.connections[1]?.acknowledged).toEqual(tap.connections[1]?.published);
     await worker.stop();
   });
 });
