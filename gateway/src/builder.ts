@@ -6,8 +6,11 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { z } from 'zod';
 import type { GatewayContext } from './context.ts';
 import { badUserInput, refused, validationFailed } from './errors.ts';
+
+const MAX_NODES = 100;
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -45,6 +48,11 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     // `nodes` next to `edges`: most clients want the objects, not the cursors between them.
     nodesOnConnection: true,
+    // Each id is loaded on its own; ids in variables escape the document's token limit.
+    nodesQueryOptions: {
+      description: `The objects with these ids, null where none; at most ${MAX_NODES} ids at once.`,
+      validate: z.object({ ids: z.array(z.string()).max(MAX_NODES, `at most ${MAX_NODES} ids at once`) }),
+    },
     // The default decoder's error carries no code; a malformed id is the client's mistake.
     decodeGlobalID: (globalID) => {
       try {

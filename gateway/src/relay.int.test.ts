@@ -70,6 +70,14 @@ describe('global ids', () => {
       null,
     ]);
 
+    const tooMany = await execute(gateway.yoga, 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: Array.from({ length: 101 }, (_, i) => globalId('Programme', `p${i}`)),
+    });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: 'ids: at most 100 ids at once',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+
     const one = await execute<{ node: { __typename: string; databaseId: string; name: { en: string } } }>(
       gateway.yoga,
       `{ node(id: "${globalId('Programme', 'flood-early-warning')}") {
