@@ -32,6 +32,27 @@ describe('parseHubConfig', () => {
     });
   });
 
+  it('registers an alert webhook only with its secret', () => {
+    expect(
+      parseHubConfig({
+        BISA_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9000/alerts',
+        BISA_ALERT_WEBHOOK_SECRET: 'a-secret-of-16-chars',
+        BISA_ALERT_WEBHOOK_LEVELS: 'SIAGA,AWAS',
+      }).alertWebhook,
+    ).toEqual({
+      url: 'http://127.0.0.1:9000/alerts',
+      secret: 'a-secret-of-16-chars',
+      levels: ['SIAGA', 'AWAS'],
+    });
+    expect(parseHubConfig({}).alertWebhook).toBeUndefined();
+    expect(() => parseHubConfig({ BISA_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9000/' })).toThrow(
+      /BISA_ALERT_WEBHOOK_SECRET: is required with BISA_ALERT_WEBHOOK_URL/,
+    );
+    expect(() =>
+      parseHubConfig({ BISA_ALERT_WEBHOOK_URL: 'ftp://x', BISA_ALERT_WEBHOOK_SECRET: 'short' }),
+    ).toThrow(/BISA_ALERT_WEBHOOK_URL.*\n.*BISA_ALERT_WEBHOOK_SECRET/s);
+  });
+
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {

@@ -41,6 +41,17 @@ export const HUB_VARIABLES = {
     description: 'Seconds between two readings of each simulated device',
     default: '5',
   },
+  BISA_ALERT_WEBHOOK_URL: {
+    description:
+      'An alert webhook (e.g. a WhatsApp or SMS gateway) registered at start; signed JSON per docs/alerts.md (optional)',
+  },
+  BISA_ALERT_WEBHOOK_SECRET: {
+    description: 'Its HMAC-SHA256 signing secret, at least 16 characters (required with the URL)',
+    secret: true,
+  },
+  BISA_ALERT_WEBHOOK_LEVELS: {
+    description: 'Comma-separated levels it receives, e.g. SIAGA,AWAS (default every level)',
+  },
   LOG_LEVEL: { description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info' },
 } satisfies VariableSpecs;
 
@@ -57,10 +68,25 @@ const schema = z.object({
     .number({ error: 'must be a number' })
     .min(0.1, 'must be 0.1-3600')
     .max(3600, 'must be 0.1-3600'),
+  BISA_ALERT_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  BISA_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  BISA_ALERT_WEBHOOK_LEVELS: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*(,[A-Z][A-Z0-9_]*)*$/, 'must be upper-case level names separated by commas')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be fatal, error, warn, info, debug, trace or silent',
   }),
 });
+
+/** A webhook registered from the environment: the simplest way to try alert notifications. */
+export interface AlertWebhookConfig {
+  url: string;
+  secret: string;
+  levels: string[];
+}
 
 export interface HubConfig {
   host: string;
@@ -68,12 +94,25 @@ export interface HubConfig {
   /** undefined keeps the database in memory (tests only; not reachable from the environment). */
   dataDir: string | undefined;
   simulator: { enabled: boolean; intervalMs: number };
+  alertWebhook?: AlertWebhookConfig;
   logLevel: string;
 }
 
 /** Parses the environment; throws one ConfigError listing every bad variable. */
 export function parseHubConfig(env: Record<string, string | undefined>): HubConfig {
-  const c = parseEnvironment(HUB_VARIABLES, schema, env);
+  const c = parseEnvironment(
+    HUB_VARIABLES,
+    schema.superRefine((v, ctx) => {
+      if (v.BISA_ALERT_WEBHOOK_URL !== undefined && v.BISA_ALERT_WEBHOOK_SECRET === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['BISA_ALERT_WEBHOOK_SECRET'],
+          message: 'is required with BISA_ALERT_WEBHOOK_URL: every webhook body is signed',
+        });
+      }
+    }),
+    env,
+  );
   const ports = {
     BISA_HTTP_PORT: c.BISA_HTTP_PORT,
     BISA_MQTT_PORT: c.BISA_MQTT_PORT,
@@ -93,6 +132,15 @@ export function parseHubConfig(env: Record<string, string | undefined>): HubConf
       enabled: c.BISA_SIMULATOR,
       intervalMs: Math.round(c.BISA_SIMULATOR_INTERVAL_SECONDS * 1000),
     },
+    ...(c.BISA_ALERT_WEBHOOK_URL === undefined || c.BISA_ALERT_WEBHOOK_SECRET === undefined
+      ? {}
+      : {
+          alertWebhook: {
+            url: c.BISA_ALERT_WEBHOOK_URL,
+            secret: c.BISA_ALERT_WEBHOOK_SECRET,
+            levels: c.BISA_ALERT_WEBHOOK_LEVELS?.split(',') ?? [],
+          },
+        }),
     logLevel: c.LOG_LEVEL,
   };
 }

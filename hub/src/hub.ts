@@ -6,6 +6,7 @@ import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
 import { type AlertEvaluator, createAlertEvaluator } from '@bisa/ingest/alerts/evaluator.ts';
+import { upsertWebhookByName } from '@bisa/ingest/alerts/repository.ts';
 import { createWebhookSender, type WebhookSender } from '@bisa/ingest/alerts/webhook-sender.ts';
 import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import { stopInOrder } from '@bisa/service/lifecycle.ts';
@@ -118,6 +119,11 @@ export class Hub {
     await this.#gateway.start();
 
     // Alerting runs on what ingest committed, as in the standalone ingest process.
+    const webhook = this.#config.alertWebhook;
+    if (webhook) {
+      await upsertWebhookByName(this.#database.sql, { name: 'BISA_ALERT_WEBHOOK_URL', ...webhook });
+      logger.info({ url: webhook.url, levels: webhook.levels }, 'alert webhook registered');
+    }
     this.#alerts = createAlertEvaluator({
       database: this.#database,
       logger: logger.child({ part: 'alerts' }),

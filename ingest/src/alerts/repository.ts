@@ -738,6 +738,21 @@ export async function createWebhook(db: SqlQueryable, input: WebhookInput): Prom
   return id;
 }
 
+/**
+ * Creates or updates the webhook called `name` (for one configured from the environment, so a
+ * restart with another URL or secret replaces it instead of adding a second). Returns its id.
+ */
+export async function upsertWebhookByName(sql: SqlClient, input: WebhookInput): Promise<string> {
+  const w = webhookInputSchema.parse(input);
+  return sql.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `UPDATE webhook SET url = $2, secret = $3, levels = $4::text[], enabled = $5 WHERE name = $1 RETURNING id`,
+      [w.name, w.url, w.secret, w.levels, w.enabled],
+    );
+    return rows[0]?.id ?? (await createWebhook(tx, w));
+  });
+}
+
 export interface ClaimedNotification {
   id: string;
   attempts: number;

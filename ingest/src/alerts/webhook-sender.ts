@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Database } from '@bisa/db/database.ts';
 import { ALERT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
@@ -35,6 +35,25 @@ export const SIGNATURE_HEADER = 'x-bisa-signature';
 export function signBody(secret: string, body: string, unixSeconds: number): string {
   const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
+}
+
+/**
+ * What a receiver does with the header: recompute the HMAC over "<t>.<body>" and compare in
+ * constant time, refusing bodies signed more than `toleranceSeconds` from `nowSeconds` (replays).
+ */
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  if (!match?.[1] || !match[2]) return false;
+  const t = Number(match[1]);
+  if (Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  const expected = Buffer.from(signBody(secret, body, t).slice(-64), 'hex');
+  return timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
 }
 
 export interface WebhookSenderDeps {
