@@ -146,11 +146,18 @@ describe('connections', () => {
       if (!programmes.pageInfo.hasNextPage) break;
       after = programmes.pageInfo.endCursor;
     }
-    const all = await execute<{ programmes: { nodes: { databaseId: string }[] } }>(
+    const all = await execute<{ programmes: { totalCount: number; nodes: { databaseId: string }[] } }>(
       gateway.yoga,
-      '{ programmes(first: 100) { nodes { databaseId } } }',
+      '{ programmes(first: 100) { totalCount nodes { databaseId } } }',
     );
     expect(seen).toEqual(all.data?.programmes.nodes.map((node) => node.databaseId));
+    // The count is of every match, not of the page.
+    const counted = await execute<{ programmes: { totalCount: number; nodes: unknown[] } }>(
+      gateway.yoga,
+      '{ programmes(first: 2) { totalCount nodes { id } } }',
+    );
+    expect(counted.data?.programmes.nodes.length).toBe(2);
+    expect(counted.data?.programmes.totalCount).toBe(seen.length);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThan(5);
   });
@@ -158,15 +165,18 @@ describe('connections', () => {
   it('filters programmes by dimension, owner, kind, status and text', async () => {
     type Result = {
       programmes: {
+        totalCount?: number;
         nodes: { databaseId: string; kind: string; status: string; dimension: { databaseId: string } }[];
       };
     };
     const fields = 'nodes { databaseId kind status dimension { databaseId } owner { databaseId } }';
     const society = await execute<Result>(
       gateway.yoga,
-      `{ programmes(first: 100, dimensionId: "${globalId('Dimension', 'society')}", kind: QUICK_WIN) { ${fields} } }`,
+      `{ programmes(first: 100, dimensionId: "${globalId('Dimension', 'society')}", kind: QUICK_WIN) {
+          totalCount ${fields} } }`,
     );
     expect(society.data?.programmes.nodes.length).toBeGreaterThan(0);
+    expect(society.data?.programmes.totalCount).toBe(society.data?.programmes.nodes.length);
     for (const programme of society.data?.programmes.nodes ?? []) {
       expect(programme).toMatchObject({ kind: 'QUICK_WIN', dimension: { databaseId: 'society' } });
     }

@@ -46,16 +46,28 @@ builder.queryField('auditEvents', (t) =>
           validate: z.string().min(1).max(200),
         }),
       },
-      resolve: (query, _root, args, context) => {
-        const where: Prisma.AuditEventWhereInput = {
-          ...(args.action ? { action: args.action } : {}),
-          ...(args.outcome ? { outcome: args.outcome } : {}),
-          ...(args.targetId ? { targetId: args.targetId } : {}),
-        };
-        return context.prisma.auditEvent.findMany({ ...query, where, orderBy: { id: 'desc' } });
-      },
+      totalCount: (_connection, args, context) =>
+        context.prisma.auditEvent.count({ where: auditEventsWhere(args) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.auditEvent.findMany({
+          ...query,
+          where: auditEventsWhere(args),
+          orderBy: { id: 'desc' },
+        }),
     },
     { name: 'AuditEventConnection' },
     { name: 'AuditEventEdge' },
   ),
 );
+
+function auditEventsWhere(filter: {
+  action?: string | null;
+  outcome?: 'ok' | 'denied' | null;
+  targetId?: string | null;
+}): Prisma.AuditEventWhereInput {
+  return {
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.outcome ? { outcome: filter.outcome } : {}),
+    ...(filter.targetId ? { targetId: filter.targetId } : {}),
+  };
+}

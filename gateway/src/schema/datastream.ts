@@ -1,6 +1,6 @@
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { builder } from '../builder.ts';
-import { badUserInput, idOf, parseDatastreamId } from '../errors.ts';
+import { badUserInput, type DecodedId, idOf, parseDatastreamId } from '../errors.ts';
 import {
   readSeriesFromHourlyAggregate,
   readSeriesFromReadings,
@@ -152,18 +152,30 @@ builder.queryFields((t) => ({
         programmeId: t.arg.globalID({ required: false, description: 'The programme the thing serves.' }),
         observedPropertyId: t.arg.globalID({ required: false }),
       },
-      resolve: (query, _root, args, context) => {
-        const where: Prisma.DatastreamWhereInput = {
-          ...(args.thingId ? { thingId: idOf(args.thingId, 'Thing') } : {}),
-          ...(args.programmeId ? { thing: { programmeId: idOf(args.programmeId, 'Programme') } } : {}),
-          ...(args.observedPropertyId
-            ? { observedPropertyId: idOf(args.observedPropertyId, 'ObservedProperty') }
-            : {}),
-        };
-        return context.prisma.datastream.findMany({ ...query, where, orderBy: { id: 'asc' } });
-      },
+      totalCount: (_connection, args, context) =>
+        context.prisma.datastream.count({ where: datastreamsWhere(args) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.datastream.findMany({
+          ...query,
+          where: datastreamsWhere(args),
+          orderBy: { id: 'asc' },
+        }),
     },
     { name: 'DatastreamConnection' },
     { name: 'DatastreamEdge' },
   ),
 }));
+
+function datastreamsWhere(filter: {
+  thingId?: DecodedId | null;
+  programmeId?: DecodedId | null;
+  observedPropertyId?: DecodedId | null;
+}): Prisma.DatastreamWhereInput {
+  return {
+    ...(filter.thingId ? { thingId: idOf(filter.thingId, 'Thing') } : {}),
+    ...(filter.programmeId ? { thing: { programmeId: idOf(filter.programmeId, 'Programme') } } : {}),
+    ...(filter.observedPropertyId
+      ? { observedPropertyId: idOf(filter.observedPropertyId, 'ObservedProperty') }
+      : {}),
+  };
+}

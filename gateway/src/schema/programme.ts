@@ -2,7 +2,7 @@ import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { z } from 'zod';
 import { auditedRefusal, recordAudit } from '../audit.ts';
 import { builder } from '../builder.ts';
-import { badUserInput, idOf, notFound } from '../errors.ts';
+import { badUserInput, type DecodedId, idOf, notFound } from '../errors.ts';
 import { evaluateProgrammes, type ProgrammeAt, programmeRollUp } from '../evaluation/evaluate.ts';
 import { AS_OF, Evaluation, evaluationInstant } from './evaluation.ts';
 import { LocalizedText, localized } from './localized-text.ts';
@@ -91,20 +91,14 @@ builder.queryFields((t) => ({
             .max(100, 'at most 100 characters'),
         }),
       },
-      resolve: (query, _root, args, context) => {
-        const where: Prisma.ProgrammeWhereInput = {
-          ...(args.kind ? { kind: args.kind } : {}),
-          ...(args.status ? { status: args.status } : {}),
-          ...(args.dimensionId ? { dimensionId: idOf(args.dimensionId, 'Dimension') } : {}),
-          ...(args.ownerId ? { ownerAgencyId: idOf(args.ownerId, 'Agency') } : {}),
-          ...(args.search ? { OR: textMatches(args.search.trim()) } : {}),
-        };
-        return context.prisma.programme.findMany({
+      totalCount: (_connection, args, context) =>
+        context.prisma.programme.count({ where: programmesWhere(args) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.programme.findMany({
           ...query,
-          where,
+          where: programmesWhere(args),
           orderBy: [{ dimension: { sortOrder: 'asc' } }, { id: 'asc' }],
-        });
-      },
+        }),
     },
     { name: 'ProgrammeConnection' },
     { name: 'ProgrammeEdge' },
@@ -118,6 +112,24 @@ builder.queryFields((t) => ({
       context.prisma.programme.findUnique({ ...query, where: { id: idOf(args.id, 'Programme') } }),
   }),
 }));
+
+interface ProgrammeFilter {
+  kind?: 'PROGRAMME' | 'QUICK_WIN' | null;
+  status?: 'PLANNED' | 'RUNNING' | 'CONTINUED' | 'STOPPED' | null;
+  dimensionId?: DecodedId | null;
+  ownerId?: DecodedId | null;
+  search?: string | null;
+}
+
+function programmesWhere(filter: ProgrammeFilter): Prisma.ProgrammeWhereInput {
+  return {
+    ...(filter.kind ? { kind: filter.kind } : {}),
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.dimensionId ? { dimensionId: idOf(filter.dimensionId, 'Dimension') } : {}),
+    ...(filter.ownerId ? { ownerAgencyId: idOf(filter.ownerId, 'Agency') } : {}),
+    ...(filter.search ? { OR: textMatches(filter.search.trim()) } : {}),
+  };
+}
 
 function textMatches(text: string): Prisma.ProgrammeWhereInput[] {
   return (['nameId', 'nameEn', 'descriptionId', 'descriptionEn'] as const).map((column) => ({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { auditedRefusal, recordAudit } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
-import { badUserInput, idOf, notFound } from '../errors.ts';
+import { badUserInput, type DecodedId, idOf, notFound } from '../errors.ts';
 import { DATABASE_ID } from './node.ts';
 
 export const ReportStatus = builder.enumType('ReportStatus', {
@@ -107,27 +107,36 @@ builder.queryField('progressReports', (t) =>
         programmeId: t.arg.globalID({ required: false }),
         kpiId: t.arg.globalID({ required: false }),
       },
-      resolve: (query, _root, args, context) => {
-        const programme: Prisma.ProgrammeWhereInput = {
-          ...(args.agencyId ? { ownerAgencyId: idOf(args.agencyId, 'Agency') } : {}),
-          ...(args.programmeId ? { id: idOf(args.programmeId, 'Programme') } : {}),
-        };
-        const where: Prisma.ProgressReportWhereInput = {
-          ...(args.status ? { status: args.status } : {}),
-          ...(args.kpiId ? { kpiId: idOf(args.kpiId, 'Kpi') } : {}),
-          ...(Object.keys(programme).length > 0 ? { kpi: { programme } } : {}),
-        };
-        return context.prisma.progressReport.findMany({
+      totalCount: (_connection, args, context) =>
+        context.prisma.progressReport.count({ where: progressReportsWhere(args) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.progressReport.findMany({
           ...query,
-          where,
+          where: progressReportsWhere(args),
           orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }],
-        });
-      },
+        }),
     },
     { name: 'ProgressReportConnection' },
     { name: 'ProgressReportEdge' },
   ),
 );
+
+function progressReportsWhere(filter: {
+  status?: 'SUBMITTED' | 'APPROVED' | 'REJECTED' | null;
+  agencyId?: DecodedId | null;
+  programmeId?: DecodedId | null;
+  kpiId?: DecodedId | null;
+}): Prisma.ProgressReportWhereInput {
+  const programme: Prisma.ProgrammeWhereInput = {
+    ...(filter.agencyId ? { ownerAgencyId: idOf(filter.agencyId, 'Agency') } : {}),
+    ...(filter.programmeId ? { id: idOf(filter.programmeId, 'Programme') } : {}),
+  };
+  return {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.kpiId ? { kpiId: idOf(filter.kpiId, 'Kpi') } : {}),
+    ...(Object.keys(programme).length > 0 ? { kpi: { programme } } : {}),
+  };
+}
 
 builder.mutationFields((t) => ({
   submitProgressReport: t.prismaField({

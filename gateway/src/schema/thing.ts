@@ -1,6 +1,6 @@
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { builder } from '../builder.ts';
-import { idOf } from '../errors.ts';
+import { type DecodedId, idOf } from '../errors.ts';
 import { DATABASE_ID } from './node.ts';
 
 builder.prismaNode('Location', {
@@ -48,15 +48,21 @@ builder.queryField('things', (t) =>
         programmeId: t.arg.globalID({ required: false }),
         locationId: t.arg.globalID({ required: false, description: 'The site (a Location id).' }),
       },
-      resolve: (query, _root, args, context) => {
-        const where: Prisma.ThingWhereInput = {
-          ...(args.programmeId ? { programmeId: idOf(args.programmeId, 'Programme') } : {}),
-          ...(args.locationId ? { locationId: idOf(args.locationId, 'Location') } : {}),
-        };
-        return context.prisma.thing.findMany({ ...query, where, orderBy: { id: 'asc' } });
-      },
+      totalCount: (_connection, args, context) => context.prisma.thing.count({ where: thingsWhere(args) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.thing.findMany({ ...query, where: thingsWhere(args), orderBy: { id: 'asc' } }),
     },
     { name: 'ThingConnection' },
     { name: 'ThingEdge' },
   ),
 );
+
+function thingsWhere(filter: {
+  programmeId?: DecodedId | null;
+  locationId?: DecodedId | null;
+}): Prisma.ThingWhereInput {
+  return {
+    ...(filter.programmeId ? { programmeId: idOf(filter.programmeId, 'Programme') } : {}),
+    ...(filter.locationId ? { locationId: idOf(filter.locationId, 'Location') } : {}),
+  };
+}
