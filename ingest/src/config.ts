@@ -23,7 +23,7 @@ export const INGEST_VARIABLES = {
   },
   INGEST_CONNECTIONS: {
     description:
-      'MQTT connections of this worker; each commits one message at a time, so more connections commit more messages per transaction. Above 1 needs MQTT 5 shared subscriptions; connection i > 0 uses client id <INGEST_CLIENT_ID>-i and user <MQTT_USERNAME>_i',
+      'MQTT connections of this worker; each keeps up to 512 messages in flight and their commits are grouped, so one is enough for most loads. Above 1 needs MQTT 5 shared subscriptions; connection i > 0 uses client id <INGEST_CLIENT_ID>-i and user <MQTT_USERNAME>_i',
     default: '1',
   },
   INGEST_SHARE_GROUP: {

@@ -9,8 +9,8 @@ export interface IngestWorkerDeps {
   database: Database;
   mqtt: Omit<MqttOptions, 'subscriptions'>;
   /**
-   * MQTT connections, each with one message in hand at a time (mqtt.js acknowledges after the
-   * handler): more connections, more messages per commit. More than one needs `shareGroup`.
+   * MQTT connections, each with up to RECEIVE_MAXIMUM (512) messages in flight, all feeding one
+   * group commit: one is enough for most loads. More than one needs `shareGroup`.
    */
   connections?: number;
   /** MQTT 5 shared-subscription group for readings, so connections and processes share the load. */

@@ -39,7 +39,7 @@ await runUntilSignalled({
     const port = await http.start();
     logger.info({ host: config.http.host, port }, 'ingest ready; health at /healthz, /readyz, /metrics');
   },
-  // The worker first: it stops taking messages and finishes the one in hand before the database goes.
+  // The worker first: it stops taking messages and finishes the commits in flight before the database goes.
   // The evaluator's batch in hand commits or rolls back as a whole; the next start resumes after it.
   stop: () =>
     stopInOrder(logger, [
