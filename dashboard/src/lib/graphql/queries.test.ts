@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DatastreamChartQuery, ReadingsOfDatastreamsSubscription } from './chart.ts';
+import { QuickWinEvaluationQuery, QuickWinsQuery, ReadingsOfProgrammeSubscription } from './evaluation.ts';
 import { ReadingsCommittedSubscription, WallboardQuery } from './queries.ts';
 import { SitesPageQuery } from './sites.ts';
 
@@ -18,6 +19,9 @@ describe('GraphQL documents', () => {
     ['SitesPage', SitesPageQuery],
     ['DatastreamChart', DatastreamChartQuery],
     ['ReadingsOfDatastreams', ReadingsOfDatastreamsSubscription],
+    ['QuickWins', QuickWinsQuery],
+    ['QuickWinEvaluation', QuickWinEvaluationQuery],
+    ['ReadingsOfProgramme', ReadingsOfProgrammeSubscription],
   ])('%s is valid against gateway/schema.graphql', (_name, document) => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });
