@@ -126,6 +126,20 @@ describe('limits checked before execution', () => {
   });
 });
 
+describe('arguments Pothos refuses', () => {
+  it('answer BAD_USER_INPUT: a negative page size, a malformed cursor, before and after together', async () => {
+    for (const query of [
+      '{ programmes(first: -1) { nodes { id } } }',
+      '{ programmes(after: "not-a-cursor") { nodes { id } } }',
+      '{ programmes(first: 1, before: "a", after: "b") { nodes { id } } }',
+    ]) {
+      const { payload } = await post(JSON.stringify({ query }));
+      expect(payload.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
+      expect(payload.errors?.[0]?.message, query).not.toMatch(/Unexpected error/);
+    }
+  });
+});
+
 describe('unexpected errors', () => {
   it('reach the client masked, with a request id that finds the full error in the log', async () => {
     const logged: string[] = [];

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -97,6 +98,18 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
     maskedErrors: {
       // Never the development variant: no stack, SQL or host name reaches a client, whatever NODE_ENV says.
       maskError(error, message) {
+        // Pothos refuses some arguments itself (a negative `first`, a malformed cursor) without a code.
+        if (
+          error instanceof GraphQLError &&
+          error.extensions.code === undefined &&
+          isPothosValidation(error)
+        ) {
+          return new GraphQLError(error.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+          });
+        }
         const masked = maskError(error, message, false);
         if (masked === error) return masked;
         // Only unexpected errors are masked: those are bugs or outages the operator must see.
@@ -109,6 +122,10 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
       },
     },
   });
+}
+
+function isPothosValidation(error: GraphQLError): boolean {
+  return error instanceof PothosValidationError || error.originalError instanceof PothosValidationError;
 }
 
 export type GatewayYoga = ReturnType<typeof createGatewayYoga>;
