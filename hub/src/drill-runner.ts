@@ -24,6 +24,9 @@ export interface FloodDrillOptions {
   speed: number;
   /** Real seconds between two readings. */
   intervalSeconds: number;
+  /** Part of the scenario to play, in scenario seconds (default all of it). */
+  fromSeconds?: number;
+  untilSeconds?: number;
   /** Also publish the rain gauge's `rainfall` (the sample river gauges have one). */
   rainfall: boolean;
   signal?: AbortSignal;
@@ -38,7 +41,8 @@ export interface FloodDrillOptions {
 export async function runFloodDrill(client: MqttClient, options: FloodDrillOptions): Promise<number> {
   const step = options.intervalSeconds * options.speed;
   let published = 0;
-  for (let t = 0; t <= FLOOD_SCENARIO_SECONDS && !options.signal?.aborted; t += step) {
+  const until = Math.min(options.untilSeconds ?? FLOOD_SCENARIO_SECONDS, FLOOD_SCENARIO_SECONDS);
+  for (let t = options.fromSeconds ?? 0; t <= until && !options.signal?.aborted; t += step) {
     const waterLevel = floodWaterLevel(t);
     const rainfall = floodRainfall(t);
     const values: Record<string, number> = { water_level: waterLevel };

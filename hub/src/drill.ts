@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import mqtt from 'mqtt';
 import { runFloodDrill, runStaleDrill } from './drill-runner.ts';
-import { FLOOD_SCENARIO_SECONDS } from './flood-scenario.ts';
+import { FLOOD_SCENARIO_SECONDS, SURGE_START_SECONDS } from './flood-scenario.ts';
 
 const USAGE = `Usage: node hub/src/drill.ts <flood|stale> [options]
 
@@ -19,7 +19,12 @@ Options:
   --device <id>        device to act as (default masamba-river-01)
   --mqtt <url>         broker (default mqtt://127.0.0.1:1884, the embedded hub's)
   --password <secret>  the device's secret (default the public sample secret of a sample device)
-  --speed <n>          flood: scenario seconds per real second (default 10: the hour in 6 minutes)
+  --from <minute>      flood: scenario minute to start at (default 20; the surge starts at 25)
+  --until <minute>     flood: scenario minute to stop at (default 45; the scenario has 60)
+  --speed <n>          flood: scenario seconds per real second (default 2: minutes 20-45 in 12.5
+                       minutes). Pending periods and windows of rules are real time, so a faster
+                       drill delays alerts relative to the flood; up to 4 the sample rate-of-rise
+                       alert still comes before the threshold is crossed.
   --interval <s>       flood: real seconds between readings (default 2)
   --no-rain            flood: publish only water_level (for a gauge without a rain sensor)
   --minutes <n>        stale: minutes of silence (default 4; the sample rule raises after 3)
@@ -35,7 +40,9 @@ function parse() {
       device: { type: 'string', default: 'masamba-river-01' },
       mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1884' },
       password: { type: 'string' },
-      speed: { type: 'string', default: '10' },
+      from: { type: 'string', default: '20' },
+      until: { type: 'string', default: '45' },
+      speed: { type: 'string', default: '2' },
       interval: { type: 'string', default: '2' },
       'no-rain': { type: 'boolean', default: false },
       minutes: { type: 'string', default: '4' },
@@ -70,6 +77,8 @@ const number = (name: string, text: string, min: number, max: number): number =>
 const speed = number('speed', values.speed, 1, 600);
 const intervalSeconds = number('interval', values.interval, 0.1, 60);
 const minutes = number('minutes', values.minutes, 0.1, 24 * 60);
+const fromSeconds = number('from', values.from, 0, FLOOD_SCENARIO_SECONDS / 60) * 60;
+const untilSeconds = number('until', values.until, fromSeconds / 60, FLOOD_SCENARIO_SECONDS / 60) * 60;
 const deviceId = values.device;
 
 let client: mqtt.MqttClient;
@@ -96,10 +105,12 @@ process.on('SIGTERM', () => abort.abort());
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
 if (command === 'flood') {
-  const realSeconds = FLOOD_SCENARIO_SECONDS / speed;
+  const realSeconds = (untilSeconds - fromSeconds) / speed;
+  const surgeIn = (SURGE_START_SECONDS - fromSeconds) / speed;
   console.log(
-    `drill: flash flood on ${deviceId} via ${values.mqtt}, speed ${speed}x: about ${mmss(realSeconds)} ` +
-      `(min:s), a reading every ${intervalSeconds} s. SAMPLE DATA. Ctrl-C stops.`,
+    `drill: flash flood on ${deviceId} via ${values.mqtt}, scenario t+${mmss(fromSeconds)} to t+${mmss(untilSeconds)} ` +
+      `at ${speed}x: ${mmss(realSeconds)} (min:s), a reading every ${intervalSeconds} s` +
+      `${surgeIn > 0 ? `; the surge starts in ${mmss(surgeIn)}` : ''}. SAMPLE DATA. Ctrl-C stops.`,
   );
   let lastMinute = -1;
   const published = await runFloodDrill(client, {
@@ -107,6 +118,8 @@ if (command === 'flood') {
     speed,
     intervalSeconds,
     rainfall: !values['no-rain'],
+    fromSeconds,
+    untilSeconds,
     signal: abort.signal,
     onReading: ({ scenarioSeconds, waterLevel, rainfall }) => {
       const minute = Math.floor(scenarioSeconds / 60);
