@@ -139,6 +139,41 @@ describe('telemetry', () => {
     ]);
   });
 
+  it('downsamples a long range itself when the client leaves the bucket to it', async () => {
+    const AUTO = `query ($id: ID!, $from: DateTime!, $to: DateTime!, $maxPoints: Int) {
+      datastream(id: $id) { series(from: $from, to: $to, maxPoints: $maxPoints) { bucket count } } }`;
+    const id = globalId('Datastream', waterLevel);
+    // Three local days: 4,320 minute buckets, 72 hour buckets, so hours (within the default 500).
+    const hours = await execute<{ datastream: { series: { bucket: string; count: number }[] } }>(
+      gateway.yoga,
+      AUTO,
+      { id, from: '2026-11-26T00:00:00+08:00', to: '2026-11-29T00:00:00+08:00' },
+    );
+    expect(hours.errors).toBeUndefined();
+    expect(hours.data?.datastream.series).toEqual([
+      { bucket: '2026-11-27T15:00:00.000Z', count: 3 },
+      { bucket: '2026-11-27T17:00:00.000Z', count: 1 },
+    ]);
+    // At most 10 points over the same range: day buckets.
+    const days = await execute<{ datastream: { series: { bucket: string; count: number }[] } }>(
+      gateway.yoga,
+      AUTO,
+      { id, from: '2026-11-26T00:00:00+08:00', to: '2026-11-29T00:00:00+08:00', maxPoints: 10 },
+    );
+    expect(days.data?.datastream.series).toEqual([
+      { bucket: '2026-11-26T16:00:00.000Z', count: 3 },
+      { bucket: '2026-11-27T16:00:00.000Z', count: 1 },
+    ]);
+    const refused = await execute(gateway.yoga, AUTO, {
+      id,
+      from: '2026-11-26T00:00:00Z',
+      to: '2026-11-27T00:00:00Z',
+      maxPoints: 0,
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/maxPoints must be between 1 and 5000/);
+  });
+
   it('refuses series requests it cannot answer well, saying what to change', async () => {
     const backwards = await execute(gateway.yoga, SERIES, {
       id: globalId('Datastream', waterLevel),

@@ -7,19 +7,22 @@ import {
   type SeriesQuery,
   type SeriesRow,
 } from '../repositories/readings.ts';
+import {
+  BUCKET_SECONDS,
+  type BucketName,
+  bucketCount,
+  DEFAULT_MAX_POINTS,
+  MAX_SERIES_POINTS,
+  narrowestBucketWithin,
+} from '../telemetry/series-buckets.ts';
 import { LocalizedText, localized } from './localized-text.ts';
 import { DATABASE_ID } from './node.ts';
 import { Reading } from './reading.ts';
 
-const BUCKET_SECONDS = { MINUTE: 60, FIVE_MINUTES: 300, HOUR: 3600, DAY: 86_400 } as const;
-
-/** Past this, a chart gets more points than pixels; the client should pick a larger bucket. */
-export const MAX_SERIES_POINTS = 5000;
-
 const SeriesBucket = builder.enumType('SeriesBucket', {
   description:
     'Width of one series point. Buckets are aligned to local midnight in Luwu Utara (WITA, UTC+8).',
-  values: Object.keys(BUCKET_SECONDS) as (keyof typeof BUCKET_SECONDS)[],
+  values: Object.keys(BUCKET_SECONDS) as BucketName[],
 });
 
 const SeriesAggregate = builder.enumType('SeriesAggregate', {
@@ -40,12 +43,20 @@ const SeriesPoint = builder.objectRef<SeriesPointShape>('SeriesPoint').implement
 
 function validateSeriesRange(from: Date, to: Date, bucketSeconds: number): void {
   if (from >= to) throw badUserInput('series: "from" must be before "to"');
-  const points = Math.ceil((to.getTime() - from.getTime()) / 1000 / bucketSeconds);
+  const points = bucketCount(from, to, bucketSeconds);
   if (points > MAX_SERIES_POINTS) {
     throw badUserInput(
       `series: ${points} buckets requested, at most ${MAX_SERIES_POINTS}; choose a larger bucket or a shorter range`,
     );
   }
+}
+
+function maxPointsOf(maxPoints: number | null | undefined): number {
+  const value = maxPoints ?? DEFAULT_MAX_POINTS;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SERIES_POINTS) {
+    throw badUserInput(`series: maxPoints must be between 1 and ${MAX_SERIES_POINTS}`);
+  }
+  return value;
 }
 
 const HOUR_MS = 3_600_000;
@@ -103,11 +114,15 @@ builder.prismaNode('Datastream', {
     }),
     series: t.field({
       type: [SeriesPoint],
-      description: `Bucketed readings in [from, to). At most ${MAX_SERIES_POINTS} buckets per request.`,
+      description: `Bucketed readings in [from, to). At most ${MAX_SERIES_POINTS} buckets per request. Without \`bucket\` the server picks the narrowest bucket that gives at most \`maxPoints\` buckets (day buckets if none does), so a long range arrives downsampled.`,
       args: {
         from: t.arg({ type: 'DateTime', required: true }),
         to: t.arg({ type: 'DateTime', required: true }),
-        bucket: t.arg({ type: SeriesBucket, required: true }),
+        bucket: t.arg({ type: SeriesBucket, required: false }),
+        maxPoints: t.arg.int({
+          required: false,
+          description: `With no bucket: at most this many buckets (default ${DEFAULT_MAX_POINTS}, at most ${MAX_SERIES_POINTS}).`,
+        }),
         aggregate: t.arg({ type: SeriesAggregate, required: true, defaultValue: 'AVG' }),
       },
       select: { id: true },
@@ -116,7 +131,10 @@ builder.prismaNode('Datastream', {
           datastreamId: datastream.id,
           from: args.from,
           to: args.to,
-          bucketSeconds: BUCKET_SECONDS[args.bucket],
+          bucketSeconds:
+            BUCKET_SECONDS[
+              args.bucket ?? narrowestBucketWithin(args.from, args.to, maxPointsOf(args.maxPoints))
+            ],
         };
         validateSeriesRange(query.from, query.to, query.bucketSeconds);
         const rows =
