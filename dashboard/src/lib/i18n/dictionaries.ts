@@ -143,6 +143,11 @@ const id = {
   'csv.sectionKpi': 'KPI',
   'csv.sectionQuality': 'Kualitas data',
   'csv.sectionRollUp': 'Rekap',
+  'kiosk.title': 'Layar dinding ruang kendali',
+  'kiosk.panels': 'Panel bergilir',
+  'kiosk.shown': 'sedang tampil',
+  'kiosk.lastData': 'Data terakhir diterima',
+  'kiosk.clock': 'Jam',
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -290,6 +295,11 @@ const en: Record<MessageKey, string> = {
   'csv.sectionKpi': 'KPI',
   'csv.sectionQuality': 'Data quality',
   'csv.sectionRollUp': 'Roll-up',
+  'kiosk.title': 'Control-room wall screen',
+  'kiosk.panels': 'Rotating panels',
+  'kiosk.shown': 'shown now',
+  'kiosk.lastData': 'Last data received',
+  'kiosk.clock': 'Clock',
 };
 
 export const dictionaries: Record<'id' | 'en', Record<MessageKey, string>> = { id, en };
