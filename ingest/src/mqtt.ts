@@ -538,6 +538,9 @@ export function createMqttSubscriber(
         if (l.accepted) {
           // A clean DISCONNECT keeps the persistent session, so the broker queues messages until restart.
           send(l, { cmd: 'disconnect' });
+          // Read again (a failing commit may have paused it) so the broker's close is seen;
+          // whatever still arrives is not handed over while stopping.
+          l.transport.resume();
           l.transport.end();
           // The broker closes on DISCONNECT; one that does not is not waited for long.
           setTimeout(() => drop(l), 5000).unref();
