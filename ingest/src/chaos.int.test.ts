@@ -7,7 +7,13 @@
 import { readingsTopic } from '@bisa/contract/topics.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectFleet, FLEET_METRIC, type Publication, registerFleet } from './testing/fleet.ts';
+import {
+  connectFleet,
+  FLEET_METRIC,
+  type Publication,
+  registerFleet,
+  storedReadingCount,
+} from './testing/fleet.ts';
 import { type Audit, auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
 import {
   freePort,
@@ -93,15 +99,6 @@ function buildWorkload(): Workload {
 const isCommitFailure = (line: LogLine) =>
   typeof line.msg === 'string' && line.msg.startsWith('commit failed');
 
-async function storedCount(db: TestDatabase): Promise<number> {
-  const { rows } = await db.database.sql.query<{ n: string }>(
-    `SELECT count(*) AS n FROM reading r JOIN datastream d ON d.id = r.datastream_id
-     WHERE d.thing_id = ANY($1::text[])`,
-    [DEVICES],
-  );
-  return Number(rows[0]?.n);
-}
-
 async function sentinelsStored(db: TestDatabase, times: readonly Date[]): Promise<number> {
   const { rows } = await db.database.sql.query<{ n: string }>(
     `SELECT count(*) AS n FROM reading r JOIN datastream d ON d.id = r.datastream_id
@@ -178,13 +175,16 @@ async function runChaos(pg: PrivatePostgres, script: string): Promise<ChaosResul
     await fleet.publish(cut(0.3, 0.45));
 
     const killedAt = performance.now();
-    const storedBefore = await storedCount(db);
+    const storedBefore = await storedReadingCount(db.database.sql, DEVICES);
     await worker.kill('SIGKILL');
     await fleet.publish(cut(0.45, 0.6));
     worker = spawnWorker(script, env);
     await worker.ready();
     const killToReady = performance.now() - killedAt;
-    await vi.waitFor(async () => expect(await storedCount(db)).toBeGreaterThan(storedBefore), CATCH_UP);
+    await vi.waitFor(
+      async () => expect(await storedReadingCount(db.database.sql, DEVICES)).toBeGreaterThan(storedBefore),
+      CATCH_UP,
+    );
     const killToStoring = performance.now() - killedAt;
 
     await fleet.publish(cut(0.6, 0.75));

@@ -1,10 +1,9 @@
 // Issue 3's persistence test: the worker is stopped gracefully while devices keep publishing,
 // then started again with the same client id. The broker must have kept its session and queued
 // everything published meanwhile, and the restarted worker must commit all of it.
-import { readingsTopic } from '@bisa/contract/topics.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectFleet, FLEET_METRIC, type Publication, registerFleet } from './testing/fleet.ts';
+import { connectFleet, numberedReadings, registerFleet, storedReadingCount } from './testing/fleet.ts';
 import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
 import {
   freePort,
@@ -40,31 +39,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function storedCount(): Promise<number> {
-  const { rows } = await db.database.sql.query<{ n: string }>(
-    `SELECT count(*) AS n FROM reading r JOIN datastream d ON d.id = r.datastream_id
-     WHERE d.thing_id = ANY($1::text[])`,
-    [DEVICES],
-  );
-  return Number(rows[0]?.n);
-}
-
 const connected = (line: LogLine) => line.msg === 'connected and subscribed';
 
 describe('ingest worker stopped and restarted while devices publish', () => {
   it('resumes its broker session and commits everything queued while it was down', async () => {
     const ledger = new Ledger();
-    const base = Date.now() - 3600_000;
-    const publications: Publication[] = Array.from({ length: MESSAGES }, (_, i) => {
-      const device = DEVICES[i % DEVICES.length] as string;
-      const time = new Date(base + i * 100);
-      ledger.addReading(device, FLEET_METRIC, time, i);
-      return {
-        device,
-        topic: readingsTopic(device),
-        payload: JSON.stringify({ time: time.toISOString(), values: { [FLEET_METRIC]: i } }),
-      };
-    });
+    const publications = numberedReadings(DEVICES, MESSAGES, ledger);
     const before = publications.slice(0, (MESSAGES - WHILE_DOWN) / 2);
     const down = publications.slice(before.length, before.length + WHILE_DOWN);
     const after = publications.slice(before.length + WHILE_DOWN);
@@ -80,13 +60,16 @@ describe('ingest worker stopped and restarted while devices publish', () => {
       expect(await worker.waitForLog(connected)).toMatchObject({ sessionPresent: false });
       await worker.ready();
       await fleet.publish(before);
-      await vi.waitFor(async () => expect(await storedCount()).toBeGreaterThan(0), WAIT);
+      await vi.waitFor(
+        async () => expect(await storedReadingCount(db.database.sql, DEVICES)).toBeGreaterThan(0),
+        WAIT,
+      );
 
       expect(await worker.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-      const storedAtStop = await storedCount();
+      const storedAtStop = await storedReadingCount(db.database.sql, DEVICES);
       // Acknowledged by the broker while no ingest is connected: only its session holds them.
       await fleet.publish(down);
-      expect(await storedCount()).toBe(storedAtStop);
+      expect(await storedReadingCount(db.database.sql, DEVICES)).toBe(storedAtStop);
 
       worker = spawnWorker(INGEST_MAIN, env);
       const resumed = await worker.waitForLog(connected);
@@ -96,7 +79,10 @@ describe('ingest worker stopped and restarted while devices publish', () => {
       expect(resumed).toMatchObject({ sessionPresent: true });
       await worker.ready();
       await fleet.publish(after);
-      await vi.waitFor(async () => expect(await storedCount()).toBe(MESSAGES), WAIT);
+      await vi.waitFor(
+        async () => expect(await storedReadingCount(db.database.sql, DEVICES)).toBe(MESSAGES),
+        WAIT,
+      );
       expect(await auditDatabase(db.database.sql, ledger, { devices: DEVICES })).toMatchObject(
         perfectAudit(ledger),
       );

@@ -3,10 +3,9 @@
 // What the test establishes (and docs/mqtt.md states): nothing is lost, and the messages the
 // broker had given the dead worker's persistent session wait there until a worker with that
 // client id connects again; the surviving member does not get them.
-import { readingsTopic } from '@bisa/contract/topics.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectFleet, FLEET_METRIC, type Publication, registerFleet } from './testing/fleet.ts';
+import { connectFleet, numberedReadings, registerFleet, storedReadingCount } from './testing/fleet.ts';
 import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
 import {
   freePort,
@@ -39,31 +38,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function storedCount(): Promise<number> {
-  const { rows } = await db.database.sql.query<{ n: string }>(
-    `SELECT count(*) AS n FROM reading r JOIN datastream d ON d.id = r.datastream_id
-     WHERE d.thing_id = ANY($1::text[])`,
-    [DEVICES],
-  );
-  return Number(rows[0]?.n);
-}
-
 const committing = (line: LogLine) => line.msg === 'connected and subscribed';
 
 describe('two ingest workers in one shared-subscription group', () => {
   it('lose nothing when one is killed: its in-flight messages wait for its session to return', async () => {
     const ledger = new Ledger();
-    const base = Date.now() - 3600_000;
-    const publications: Publication[] = Array.from({ length: MESSAGES }, (_, i) => {
-      const device = DEVICES[i % DEVICES.length] as string;
-      const time = new Date(base + i * 100);
-      ledger.addReading(device, FLEET_METRIC, time, i);
-      return {
-        device,
-        topic: readingsTopic(device),
-        payload: JSON.stringify({ time: time.toISOString(), values: { [FLEET_METRIC]: i } }),
-      };
-    });
+    const publications = numberedReadings(DEVICES, MESSAGES, ledger);
     const workerEnv = async (clientId: string) => ({
       DATABASE_URL: db.url,
       MQTT_URL: broker.url,
@@ -96,18 +76,21 @@ describe('two ingest workers in one shared-subscription group', () => {
       // Everything the survivor can get, it stores; then the count stays put while the victim is away.
       let previous = -1;
       await vi.waitFor(async () => {
-        const now = await storedCount();
+        const now = await storedReadingCount(db.database.sql, DEVICES);
         const settled = now === previous;
         previous = now;
         expect(settled).toBe(true);
       }, WAIT);
-      const storedWithoutVictim = await storedCount();
+      const storedWithoutVictim = await storedReadingCount(db.database.sql, DEVICES);
       const waiting = MESSAGES - storedWithoutVictim;
 
       const restartedAt = performance.now();
       victim = spawnWorker(INGEST_MAIN, victimEnv);
       const resumed = await victim.waitForLog(committing);
-      await vi.waitFor(async () => expect(await storedCount()).toBe(MESSAGES), WAIT);
+      await vi.waitFor(
+        async () => expect(await storedReadingCount(db.database.sql, DEVICES)).toBe(MESSAGES),
+        WAIT,
+      );
       console.log(
         `shared group: victim SIGKILLed after ${MESSAGES / 4} acknowledgements; survivor stored ${storedWithoutVictim} of ${MESSAGES}; ${waiting} waited in the victim's session until it came back (sessionPresent=${String(resumed.sessionPresent)}), all stored ${Math.round(performance.now() - restartedAt)} ms after its restart`,
       );

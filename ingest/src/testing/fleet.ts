@@ -1,10 +1,13 @@
 // Test helper: publishing devices that never lose a message on their side, so that whatever a
 // test finds missing was lost between the broker and the database.
 import { randomBytes } from 'node:crypto';
+import { readingsTopic } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
+import type { SqlQueryable } from '@bisa/db/sql-client.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { insertDevice } from '../repositories/devices.ts';
+import type { Ledger } from './ledger.ts';
 
 /** The one datastream every fleet device has. */
 export const FLEET_METRIC = 'water_level';
@@ -26,6 +29,34 @@ export async function registerFleet(database: Database, names: readonly string[]
         datastreams: [{ key: FLEET_METRIC, observedPropertyId: 'water_level', unit: 'm' }],
       });
     }
+  });
+}
+
+/** How many readings of `devices` the database holds. */
+export async function storedReadingCount(sql: SqlQueryable, devices: readonly string[]): Promise<number> {
+  const { rows } = await sql.query<{ n: string }>(
+    `SELECT count(*) AS n FROM reading r JOIN datastream d ON d.id = r.datastream_id
+     WHERE d.thing_id = ANY($1::text[])`,
+    [devices],
+  );
+  return Number(rows[0]?.n);
+}
+
+/**
+ * `count` one-reading messages, the devices taking turns, 100 ms apart from an hour ago; message
+ * i carries the value i. Each is entered in `ledger`.
+ */
+export function numberedReadings(devices: readonly string[], count: number, ledger: Ledger): Publication[] {
+  const base = Date.now() - 3600_000;
+  return Array.from({ length: count }, (_, i) => {
+    const device = devices[i % devices.length] as string;
+    const time = new Date(base + i * 100);
+    ledger.addReading(device, FLEET_METRIC, time, i);
+    return {
+      device,
+      topic: readingsTopic(device),
+      payload: JSON.stringify({ time: time.toISOString(), values: { [FLEET_METRIC]: i } }),
+    };
   });
 }
 
