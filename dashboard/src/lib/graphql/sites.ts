@@ -29,7 +29,7 @@ export interface SiteThing {
   databaseId: string;
   name: string;
   isSample: boolean;
-  location: { id: string; name: string; latitude: number; longitude: number };
+  location: { id: string; databaseId: string; name: string; latitude: number; longitude: number };
   programme: SiteProgramme;
   datastreams: SiteDatastream[];
 }
@@ -60,6 +60,7 @@ export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
         isSample
         location {
           id
+          databaseId
           name
           latitude
           longitude

@@ -5,7 +5,8 @@ const id = {
   'app.name': 'BISA Hub',
   'app.tagline': 'Pusat data kota waktu nyata · Luwu Utara BISA Smart City',
   'language.switch': 'EN',
-  'language.switchLabel': 'Ganti bahasa ke English (EN)',
+  // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+  'language.switchLabel': 'EN: ganti bahasa ke English',
   'header.lastData': 'Data terakhir',
   'header.noData': 'belum ada',
   'connection.label': 'Status koneksi',
@@ -156,7 +157,7 @@ const en: Record<MessageKey, string> = {
   'app.name': 'BISA Hub',
   'app.tagline': 'Real-time city data hub · Luwu Utara BISA Smart City',
   'language.switch': 'ID',
-  'language.switchLabel': 'Switch language to Bahasa Indonesia (ID)',
+  'language.switchLabel': 'ID: switch language to Bahasa Indonesia',
   'header.lastData': 'Last data',
   'header.noData': 'none yet',
   'connection.label': 'Connection status',

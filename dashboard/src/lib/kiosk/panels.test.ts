@@ -13,7 +13,7 @@ function thing(
     databaseId: id,
     name: id,
     isSample: true,
-    location: { id: `loc-${id}`, name: 'x', latitude: -2.5, longitude: 120.3 },
+    location: { id: `loc-${id}`, databaseId: `loc-${id}`, name: 'x', latitude: -2.5, longitude: 120.3 },
     programme: {
       id: programmeId,
       kind,

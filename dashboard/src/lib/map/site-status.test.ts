@@ -22,7 +22,13 @@ function thing(id: string, locationId: string, datastreams: SiteDatastream[]): S
     databaseId: id,
     name: id,
     isSample: true,
-    location: { id: locationId, name: locationId, latitude: -2.55, longitude: 120.33 },
+    location: {
+      id: locationId,
+      databaseId: locationId,
+      name: locationId,
+      latitude: -2.55,
+      longitude: 120.33,
+    },
     programme: {
       id: 'p',
       kind: 'QUICK_WIN',

@@ -18,6 +18,8 @@ export type SiteStatus = 'live' | 'stale' | 'no-data';
 /** One place on the map: every device registered at one location. */
 export interface Site {
   id: string;
+  /** The location's readable id, e.g. masamba-bridge. */
+  databaseId: string;
   name: string;
   latitude: number;
   longitude: number;

@@ -1,0 +1,241 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MqttClient } from 'mqtt';
+import pino from 'pino';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hub } from './hub.ts';
+import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
+
+// The map, chart, evaluation and wall views in a real headless Chromium on the embedded hub:
+// readings published over MQTT must change them, in both languages, with no serious
+// accessibility violation (axe) and no horizontal scrolling on a 390 px phone.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let hub: Hub;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const devices = new Map<string, MqttClient>();
+
+/** Waits for a value in the page; loading views on the embedded hub takes seconds, not one. */
+const poll = <T>(value: () => Promise<T> | T, timeout = 20_000) => expect.poll(value, { timeout });
+
+async function publish(deviceId: string, values: Record<string, number>, time = new Date()): Promise<void> {
+  let device = devices.get(deviceId);
+  if (!device) {
+    device = await connectSampleDevice(hub.addresses.mqtt, deviceId);
+    devices.set(deviceId, device);
+  }
+  await device.publishAsync(
+    `bisa/v1/${deviceId}/readings`,
+    JSON.stringify({ time: time.toISOString(), values }),
+    {
+      qos: 1,
+    },
+  );
+}
+
+/** Serious and critical WCAG 2.1 A/AA violations on the page as it is now, with where they are. */
+async function axeViolations(target: Page): Promise<string[]> {
+  await target.addScriptTag({ path: AXE });
+  const violations = await target.evaluate(async () => {
+    type AxeResult = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const axe = (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResult> } }
+    ).axe;
+    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map(
+        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      );
+  });
+  return violations;
+}
+
+/** How many CSS pixels the page is wider than a 390 px phone screen (0 when it fits). */
+async function phoneOverflow(target: Page): Promise<number> {
+  const size = target.viewportSize();
+  await target.setViewportSize({ width: 390, height: 844 });
+  const overflow = await target.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (size) await target.setViewportSize(size);
+  return overflow;
+}
+
+async function checkView(name: string): Promise<void> {
+  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
+  expect(await phoneOverflow(page), `${name}: overflow at 390 px`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
+  await page.getByTestId('language-switch').click();
+  await poll(() => page.locator('html').getAttribute('lang')).toBe(expected);
+}
+
+beforeAll(async () => {
+  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
+  await hub.start();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // SwiftShader is Chromium's software WebGL: MapLibre draws without a GPU.
+    args: [
+      '--no-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  for (const device of devices.values()) await device.endAsync(true);
+  await hub?.stop();
+});
+
+describe('dashboard views in Chromium', () => {
+  it('draws the sites on a WebGL map whose status follows MQTT readings, in Indonesian then English', async () => {
+    await page.goto(`${hub.addresses.dashboard}map`);
+    const bridge = page.getByTestId('site-masamba-bridge');
+    const baliase = page.getByTestId('site-baliase-bridge');
+    await poll(() => bridge.getAttribute('data-status')).toBe('no-data');
+
+    await publish('masamba-river-01', { water_level: 2.5, rainfall: 4 });
+    // Ten minutes old with a 60 s expected interval: stale on arrival.
+    await publish('baliase-river-01', { water_level: 1.2, rainfall: 0 }, new Date(Date.now() - 10 * 60_000));
+    await poll(() => bridge.getAttribute('data-status')).toBe('live');
+    await poll(() => baliase.getAttribute('data-status')).toBe('stale');
+    await baliase.getByText('2 dari 2 aliran data terlambat').waitFor();
+
+    // The map itself, drawn by MapLibre with software WebGL, with the stale badge on its label.
+    await page.locator('[data-testid=site-map][data-ready=true] canvas').waitFor();
+    await page.locator('.site-label', { hasText: 'Jembatan Baliase · Data usang' }).waitFor();
+    await page.getByText('Peta luring: batas wilayah').waitFor();
+    await checkView('map-id');
+
+    await switchLanguage('en');
+    await page.getByRole('heading', { name: 'Site map' }).waitFor();
+    await page.locator('.site-label', { hasText: 'Jembatan Baliase · Stale' }).waitFor();
+    await baliase.getByText('2 of 2 datastreams overdue').waitFor();
+    await checkView('map-en');
+    await switchLanguage('id');
+  });
+
+  it('keeps the site list as the fallback where WebGL is not available', async () => {
+    const noWebgl = await context.newPage();
+    await noWebgl.addInitScript(() => {
+      HTMLCanvasElement.prototype.getContext = () => null;
+    });
+    await noWebgl.goto(`${hub.addresses.dashboard}map`);
+    await publish('masamba-river-01', { water_level: 2.6, rainfall: 3 });
+    await noWebgl
+      .getByTestId('map-unavailable')
+      .getByText('WebGL tidak tersedia', { exact: false })
+      .waitFor();
+    await poll(() => noWebgl.getByTestId('site-masamba-bridge').getAttribute('data-status')).toBe('live');
+    await noWebgl.close();
+  });
+
+  it('charts a datastream from bucketed series with its KPI lines, live, and zooms to coarser buckets', async () => {
+    await page.goto(`${hub.addresses.dashboard}map`);
+    await page
+      .getByTestId('site-kesbangpol-office')
+      .getByRole('link', { name: 'Ketersediaan layanan' })
+      .click();
+    const chart = page.getByTestId('time-series-chart');
+    await chart.waitFor();
+    expect(await chart.getAttribute('data-bucket')).toBe('FIVE_MINUTES');
+    // The uptime KPI (average, baseline 90 %, target 99 %) sets two lines.
+    await poll(() => page.getByTestId('chart-threshold').count()).toBe(2);
+    await page.getByText('Target Ketersediaan layanan: 99 %').waitFor();
+
+    await publish('ormas-service-01', { uptime: 97.5, applications: 3 });
+    await page.getByTestId('chart-latest').getByText('97,5').waitFor();
+    await poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+    await checkView('chart-id');
+
+    await page.getByTestId('range-7d').click();
+    await poll(() => chart.getAttribute('data-bucket')).toBe('HOUR');
+    await page.getByTestId('range-90d').click();
+    await poll(() => chart.getAttribute('data-bucket')).toBe('DAY');
+    await poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+
+    await switchLanguage('en');
+    await page.getByText('Target: Service uptime: 99 %').waitFor();
+    await page.getByRole('button', { name: '90 days' }).waitFor();
+    await checkView('chart-en');
+    await switchLanguage('id');
+  });
+
+  it('shows a quick win for its evaluation meeting, printable and exported as CSV, in both languages', async () => {
+    await page.goto(`${hub.addresses.dashboard}quick-wins`);
+    await page.getByTestId('regency-components').waitFor();
+    await checkView('quick-wins-id');
+
+    await page.getByTestId('quick-win-link-ormas-online-registration').click();
+    const uptime = page.getByTestId('kpi-ormas-uptime');
+    await uptime.waitFor();
+    await uptime.getByText('90 %').waitFor();
+    await uptime.getByText('99 %').waitFor();
+    expect(await uptime.locator('[data-status]').getAttribute('data-status')).toMatch(
+      /^(NOT_STARTED|ON_TRACK|AT_RISK|OFF_TRACK|NO_DATA)$/,
+    );
+    await page.getByText('Kesbangpol · Badan Kesatuan Bangsa dan Politik').waitFor();
+    // The readings published above count against the devices' expected interval.
+    await poll(() => page.getByTestId('quality-completeness').textContent()).toMatch(/%/);
+    await checkView('evaluation-id');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      /^evaluasi-ormas-online-registration-\d{4}-\d{2}-\d{2}\.csv$/,
+    );
+    const csv = (await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '');
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toMatch(/^Bagian,Butir,Keterangan,Satuan,Baseline,Aktual,Target,/);
+    expect(lines.some((line) => line.startsWith('KPI,Ketersediaan layanan,') && line.includes(',90,'))).toBe(
+      true,
+    );
+    expect(lines.some((line) => line.startsWith('Rekap,Skor kabupaten,'))).toBe(true);
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.masthead').isVisible()).toBe(false);
+    expect(await page.getByTestId('export-csv').isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'evaluation-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+
+    await switchLanguage('en');
+    await page.getByText('Quick-win evaluation ·', { exact: false }).waitFor();
+    await uptime.getByText('Service uptime').waitFor();
+    await checkView('evaluation-en');
+    await switchLanguage('id');
+  });
+
+  it('runs the wall screen without navigation, with a clock, the last data received and rotating panels', async () => {
+    await page.goto(`${hub.addresses.dashboard}wall?rotate=5`);
+    await page.getByTestId('kiosk-clock').waitFor();
+    expect(await page.locator('nav').count()).toBe(0);
+    await poll(() => page.getByTestId('kiosk-last-data').locator('time').count()).toBe(1);
+    const title = page.getByTestId('kiosk-panel-title');
+    const first = await title.textContent();
+    await poll(() => title.textContent()).not.toBe(first);
+    await checkView('wall-id');
+  });
+});
