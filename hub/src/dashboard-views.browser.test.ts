@@ -74,6 +74,23 @@ async function checkView(name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** Bytes of script a fresh browser (empty cache) downloads to show a page. */
+async function scriptBytes(route: string, ready: string): Promise<number> {
+  const fresh = await browser.newContext();
+  const tab = await fresh.newPage();
+  const sizes: Promise<number>[] = [];
+  tab.on('response', (response) => {
+    if (['script', 'worker'].includes(response.request().resourceType())) {
+      sizes.push(response.body().then((body) => body.length));
+    }
+  });
+  await tab.goto(`${hub.addresses.dashboard}${route}`);
+  await tab.locator(ready).waitFor();
+  const total = (await Promise.all(sizes)).reduce((sum, size) => sum + size, 0);
+  await fresh.close();
+  return total;
+}
+
 async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
   await page.getByTestId('language-switch').click();
   await poll(() => page.locator('html').getAttribute('lang')).toBe(expected);
@@ -225,6 +242,23 @@ describe('dashboard views in Chromium', () => {
     await page.getByText('Quick-win evaluation ·', { exact: false }).waitFor();
     await uptime.getByText('Service uptime').waitFor();
     await checkView('evaluation-en');
+    await switchLanguage('id');
+  });
+
+  it('loads MapLibre only on pages that show a map', async () => {
+    const overview = await scriptBytes('quick-wins', '[data-testid=regency-components]');
+    const map = await scriptBytes('map', '[data-testid=site-map][data-ready=true]');
+    // MapLibre alone is over a megabyte of script; the other pages stay far below that.
+    expect(overview).toBeLessThan(400_000);
+    expect(map - overview).toBeGreaterThan(800_000);
+  });
+
+  it('checks the wallboard the same way', async () => {
+    await page.goto(hub.addresses.dashboard);
+    await page.getByTestId('quick-win-progress').first().waitFor();
+    await checkView('wallboard-id');
+    await switchLanguage('en');
+    await checkView('wallboard-en');
     await switchLanguage('id');
   });
 
