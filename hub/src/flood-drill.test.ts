@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWebhook, listAlerts } from '@bisa/ingest/alerts/repository.ts';
+import { createWebhook, listAlerts } from '@bisa/db/alerts.ts';
 import { signBody } from '@bisa/ingest/alerts/webhook-sender.ts';
 import type { MqttClient } from 'mqtt';
 import pino from 'pino';

@@ -1,7 +1,7 @@
+import { listAlerts } from '@bisa/db/alerts.ts';
 import { SAMPLE_ALERT_RULES } from '@bisa/db/sample-data.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { createAlertEvaluator } from '@bisa/ingest/alerts/evaluator.ts';
-import { listAlerts } from '@bisa/ingest/alerts/repository.ts';
 import { insertReadings, upsertLatestReadings } from '@bisa/ingest/repositories/readings.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { upsertWebhookByName } from '@bisa/db/alerts.ts';
 import { type Database, openEmbeddedDatabase } from '@bisa/db/database.ts';
 import { applyMigrations } from '@bisa/db/migrate.ts';
 import { SAMPLE_THINGS, sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
 import { type AlertEvaluator, createAlertEvaluator } from '@bisa/ingest/alerts/evaluator.ts';
-import { upsertWebhookByName } from '@bisa/ingest/alerts/repository.ts';
 import { createWebhookSender, type WebhookSender } from '@bisa/ingest/alerts/webhook-sender.ts';
 import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import { stopInOrder } from '@bisa/service/lifecycle.ts';

@@ -1,12 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertReadings, type ReadingRow, upsertLatestReadings } from '../repositories/readings.ts';
-import { spawnWorker } from '../testing/worker-process.ts';
-import { createAlertEvaluator } from './evaluator.ts';
 import {
   acknowledgeAlert,
   createAlertRule,
@@ -15,7 +9,13 @@ import {
   listAlertEvents,
   listAlerts,
   listNotifications,
-} from './repository.ts';
+} from '@bisa/db/alerts.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertReadings, type ReadingRow, upsertLatestReadings } from '../repositories/readings.ts';
+import { spawnWorker } from '../testing/worker-process.ts';
+import { createAlertEvaluator } from './evaluator.ts';
 import { type LevelState, NORMAL_STATE, parseLevels, stepLevel } from './rule-logic.ts';
 import { backoffMs, createWebhookSender, signBody } from './webhook-sender.ts';
 
@@ -317,14 +317,18 @@ describe('alert evaluator', () => {
     expect((await eventsOfRule(ruleId)).map((e) => e.type)).toEqual(['opened', 'reminder', 'reminder']);
     const [alert] = await alertsOfRule(ruleId);
     if (!alert) throw new Error('no alert');
-    await acknowledgeAlert(db.database.sql, {
-      alertId: alert.id,
-      by: 'operator@contoh.bisa.id',
-      note: 'tim dikirim',
-      now: new Date(now),
-    });
+    await db.database.sql.transaction((tx) =>
+      acknowledgeAlert(tx, {
+        alertId: alert.id,
+        by: 'operator@contoh.bisa.id',
+        note: 'tim dikirim',
+        now: new Date(now),
+      }),
+    );
     await expect(
-      acknowledgeAlert(db.database.sql, { alertId: alert.id, by: 'x', now: new Date(now) }),
+      db.database.sql.transaction((tx) =>
+        acknowledgeAlert(tx, { alertId: alert.id, by: 'x', now: new Date(now) }),
+      ),
     ).rejects.toThrow(/is ACKNOWLEDGED, and only an OPEN alert can be acknowledged/);
     now = start + 120 * 60_000;
     await evaluator.evaluateTimers();

@@ -1,7 +1,3 @@
-import type { Database } from '@bisa/db/database.ts';
-import { READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
-import type { SqlQueryable } from '@bisa/db/sql-client.ts';
-import type { Logger } from 'pino';
 import {
   type AlertEventType,
   type CommittedReadingRow,
@@ -12,6 +8,7 @@ import {
   findNoDataTargets,
   findReadingRuleTargets,
   insertAlert,
+  type LevelSpec,
   loadRuleState,
   lockDueReminders,
   lockProgress,
@@ -24,9 +21,12 @@ import {
   type StoredRuleState,
   saveProgress,
   saveRuleState,
-} from './repository.ts';
+} from '@bisa/db/alerts.ts';
+import type { Database } from '@bisa/db/database.ts';
+import { READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
+import type { SqlQueryable } from '@bisa/db/sql-client.ts';
+import type { Logger } from 'pino';
 import {
-  type LevelSpec,
   type LevelState,
   levelName,
   parseLevels,

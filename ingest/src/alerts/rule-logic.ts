@@ -4,31 +4,7 @@
  * been silent) and the same level machine decides, with hysteresis and a pending period, which
  * of the rule's named levels is in force.
  */
-import { z } from 'zod';
-
-/** One named level: entered when the measure reaches `raise`, left when it falls below `clear`. */
-export interface LevelSpec {
-  level: string;
-  raise: number;
-  clear: number;
-}
-
-export const levelsSchema = z
-  .array(
-    z
-      .object({
-        level: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'must be 1-32 upper-case letters, digits or _'),
-        raise: z.number().finite(),
-        clear: z.number().finite(),
-      })
-      .refine((l) => l.clear <= l.raise, 'clear must not be above raise (it is the hysteresis below it)'),
-  )
-  .min(1, 'needs at least one level')
-  .refine(
-    (levels) => levels.every((l, i) => i === 0 || l.raise > (levels[i - 1]?.raise ?? -Infinity)),
-    'levels must be listed lowest first, each raise above the previous one',
-  )
-  .refine((levels) => new Set(levels.map((l) => l.level)).size === levels.length, 'level names must differ');
+import { type LevelSpec, levelsSchema } from '@bisa/db/alerts.ts';
 
 /** Parses a rule's stored levels; throws a message naming what is wrong with them. */
 export function parseLevels(value: unknown): LevelSpec[] {

@@ -1,6 +1,6 @@
+import { alertRuleInputSchema } from '@bisa/db/alerts.ts';
 import { SAMPLE_ALERT_RULES } from '@bisa/db/sample-data.ts';
 import { describe, expect, it } from 'vitest';
-import { alertRuleInputSchema } from './repository.ts';
 
 describe('sample alert rules', () => {
   it.each(SAMPLE_ALERT_RULES.map((r) => [r.name, r] as const))(

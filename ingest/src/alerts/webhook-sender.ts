@@ -1,14 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Database } from '@bisa/db/database.ts';
-import { ALERT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
-import type { Logger } from 'pino';
-import type { Clock } from './evaluator.ts';
 import {
   type ClaimedNotification,
   claimDueNotifications,
   markNotificationDelivered,
   markNotificationFailed,
-} from './repository.ts';
+} from '@bisa/db/alerts.ts';
+import type { Database } from '@bisa/db/database.ts';
+import { ALERT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
+import type { Logger } from 'pino';
+import type { Clock } from './evaluator.ts';
 
 export interface RetryPolicy {
   /** Wait before the second attempt; doubled after each failure. */

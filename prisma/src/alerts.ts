@@ -1,13 +1,13 @@
 /**
  * SQL of alerting: rules, evaluator state and progress, alerts with their append-only history,
- * and the webhook outbox. The evaluator, the webhook sender and (later) the gateway's schema call
- * these; each function takes the transaction it runs in, so a transition, its history row and its
- * outgoing notifications always commit together.
+ * and the webhook outbox. Here in the shared database package because two services write the
+ * same rows: the ingest worker's evaluator and webhook sender, and the gateway's rule, acknowledge
+ * and close mutations. Each function takes the transaction it runs in, so a transition, its
+ * history row and its outgoing notifications (and the gateway's audit row) commit together.
  */
-import { ALERT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
-import type { SqlClient, SqlQueryable } from '@bisa/db/sql-client.ts';
 import { z } from 'zod';
-import { levelsSchema } from './rule-logic.ts';
+import { ALERT_EVENTS_CHANNEL } from './notifications.ts';
+import type { SqlClient, SqlQueryable } from './sql-client.ts';
 
 export type AlertRuleKind = 'THRESHOLD' | 'RATE_OF_RISE' | 'NO_DATA';
 export type AlertState = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'CLOSED';
@@ -22,6 +22,30 @@ export type AlertEventType =
 
 // ---------------------------------------------------------------------------------------------
 // Rules
+
+/** One named level: entered when the measure reaches `raise`, left when it falls below `clear`. */
+export interface LevelSpec {
+  level: string;
+  raise: number;
+  clear: number;
+}
+
+export const levelsSchema = z
+  .array(
+    z
+      .object({
+        level: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'must be 1-32 upper-case letters, digits or _'),
+        raise: z.number().finite(),
+        clear: z.number().finite(),
+      })
+      .refine((l) => l.clear <= l.raise, 'clear must not be above raise (it is the hysteresis below it)'),
+  )
+  .min(1, 'needs at least one level')
+  .refine(
+    (levels) => levels.every((l, i) => i === 0 || l.raise > (levels[i - 1]?.raise ?? -Infinity)),
+    'levels must be listed lowest first, each raise above the previous one',
+  )
+  .refine((levels) => new Set(levels.map((l) => l.level)).size === levels.length, 'level names must differ');
 
 /** A new rule as an admin or the sample seed writes it; parsed before it touches the database. */
 export const alertRuleInputSchema = z
@@ -78,6 +102,85 @@ export async function createAlertRule(db: SqlQueryable, input: AlertRuleInput): 
   const id = rows[0]?.id;
   if (id === undefined) throw new Error('alert rule insert returned no id');
   return id;
+}
+
+/**
+ * What may change on a rule: its kind and target stay (alerts and state already describe them;
+ * a different condition is a new rule). Unset fields keep their value.
+ */
+export const alertRuleChangeSchema = z.object({
+  name: z.string().trim().min(1, 'a rule needs a name').max(200).optional(),
+  levels: levelsSchema.optional(),
+  windowSeconds: z.number().int().positive().optional(),
+  pendingSeconds: z.number().int().min(0).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export type AlertRuleChange = z.input<typeof alertRuleChangeSchema>;
+
+/**
+ * Changes a rule, locked for the caller's transaction. Refused (AlertActionError) when the rule
+ * does not exist, when windowSeconds is set on a rule that is not RATE_OF_RISE, and when the
+ * levels change while one of its alerts is open: the stored level of that alert and of the
+ * evaluator's state would then name a level the rule no longer has.
+ */
+export async function updateAlertRule(tx: SqlQueryable, id: string, input: AlertRuleChange): Promise<void> {
+  const c = alertRuleChangeSchema.parse(input);
+  const { rows } = await tx.query<{ kind: AlertRuleKind }>(
+    'SELECT kind FROM alert_rule WHERE id = $1 FOR UPDATE',
+    [id],
+  );
+  const rule = rows[0];
+  if (!rule) throw new AlertActionError(`alert rule ${id} does not exist; check the id`);
+  if (c.windowSeconds !== undefined && rule.kind !== 'RATE_OF_RISE') {
+    throw new AlertActionError(`windowSeconds applies only to RATE_OF_RISE rules; this one is ${rule.kind}`);
+  }
+  if (c.levels !== undefined && (await countAlertsOfRule(tx, id, ['OPEN', 'ACKNOWLEDGED'])) > 0) {
+    throw new AlertActionError(
+      `alert rule ${id} has an open alert: close it before changing the levels, or disable the rule and create a new one`,
+    );
+  }
+  await tx.query(
+    `UPDATE alert_rule SET name = coalesce($2, name), levels = coalesce($3::jsonb, levels),
+       window_seconds = coalesce($4, window_seconds), pending_seconds = coalesce($5, pending_seconds),
+       enabled = coalesce($6, enabled)
+     WHERE id = $1`,
+    [
+      id,
+      c.name ?? null,
+      c.levels === undefined ? null : JSON.stringify(c.levels),
+      c.windowSeconds ?? null,
+      c.pendingSeconds ?? null,
+      c.enabled ?? null,
+    ],
+  );
+}
+
+/**
+ * Deletes a rule that never raised an alert (a mistake caught early); its evaluator state cascades.
+ * A rule with alerts is refused: their history needs it; disable it instead (updateAlertRule).
+ */
+export async function deleteAlertRule(tx: SqlQueryable, id: string): Promise<void> {
+  if ((await countAlertsOfRule(tx, id)) > 0) {
+    throw new AlertActionError(
+      `alert rule ${id} has alerts whose history refers to it; disable it instead (enabled: false)`,
+    );
+  }
+  const { rows } = await tx.query<{ id: string }>('DELETE FROM alert_rule WHERE id = $1 RETURNING id', [id]);
+  if (rows.length === 0) throw new AlertActionError(`alert rule ${id} does not exist; check the id`);
+}
+
+async function countAlertsOfRule(
+  tx: SqlQueryable,
+  ruleId: string,
+  states?: readonly AlertState[],
+): Promise<number> {
+  const { rows } = await tx.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM alert
+     WHERE rule_id = $1 AND ($2::alert_state[] IS NULL OR state = ANY($2::alert_state[]))`,
+    [ruleId, states ?? null],
+  );
+  return rows[0]?.count ?? 0;
 }
 
 /** One rule applied to one datastream, as the evaluator needs it. `levels` is parsed by the caller. */
@@ -557,81 +660,81 @@ export class AlertActionError extends Error {
   override name = 'AlertActionError';
 }
 
-/** A person acknowledges an open alert (who, and an optional note); the cadence's "until acknowledged" ends. */
+/**
+ * A person acknowledges an open alert (who, and an optional note); the cadence's "until
+ * acknowledged" ends. Run it in a transaction (`tx`), so the change, its history row, its
+ * notifications and whatever the caller adds (the gateway's audit row) commit together.
+ */
 export async function acknowledgeAlert(
-  sql: SqlClient,
+  tx: SqlQueryable,
   a: { alertId: string; by: string; note?: string; now: Date },
 ): Promise<AlertRow> {
-  return sql.transaction(async (tx) => {
-    const { rows } = await tx.query<AlertRow>(
-      `UPDATE alert SET state = 'ACKNOWLEDGED', acknowledged_at = $3, acknowledged_by = $2, ack_note = $4
-       WHERE id = $1 AND state = 'OPEN' RETURNING ${ALERT_COLUMNS}`,
-      [a.alertId, a.by, a.now, a.note ?? null],
-    );
-    const alert = rows[0];
-    if (!alert) throw await refusal(tx, a.alertId, 'acknowledged', 'only an OPEN alert can be acknowledged');
-    await recordAlertEvent(tx, {
-      alertId: alert.id,
-      at: a.now,
-      type: 'acknowledged',
-      fromState: 'OPEN',
-      toState: 'ACKNOWLEDGED',
-      fromLevel: alert.level,
-      toLevel: alert.level,
-      value: null,
-      readingTime: null,
-      actor: a.by,
-      note: a.note ?? null,
-    });
-    return alert;
+  const { rows } = await tx.query<AlertRow>(
+    `UPDATE alert SET state = 'ACKNOWLEDGED', acknowledged_at = $3, acknowledged_by = $2, ack_note = $4
+     WHERE id = $1 AND state = 'OPEN' RETURNING ${ALERT_COLUMNS}`,
+    [a.alertId, a.by, a.now, a.note ?? null],
+  );
+  const alert = rows[0];
+  if (!alert) throw await refusal(tx, a.alertId, 'acknowledged', 'only an OPEN alert can be acknowledged');
+  await recordAlertEvent(tx, {
+    alertId: alert.id,
+    at: a.now,
+    type: 'acknowledged',
+    fromState: 'OPEN',
+    toState: 'ACKNOWLEDGED',
+    fromLevel: alert.level,
+    toLevel: alert.level,
+    value: null,
+    readingTime: null,
+    actor: a.by,
+    note: a.note ?? null,
   });
+  return alert;
 }
 
 /**
  * A person closes an alert. Closing one whose condition still holds also resets the rule's state
  * on that datastream, so the evaluator opens a fresh alert (after the pending period) if it
- * persists, instead of staying silent.
+ * persists, instead of staying silent. Run it in a transaction, as acknowledgeAlert.
  */
 export async function closeAlert(
-  sql: SqlClient,
+  tx: SqlQueryable,
   c: { alertId: string; by: string; note?: string; now: Date },
 ): Promise<AlertRow> {
-  return sql.transaction(async (tx) => {
-    // The evaluator holds this row while it evaluates: taking it first keeps a batch in flight
-    // from writing back the rule state this close resets.
-    await lockProgress(tx, EVALUATOR_PROGRESS_ID);
-    const { rows: before } = await tx.query<{ state: AlertState }>(
-      'SELECT state FROM alert WHERE id = $1 FOR UPDATE',
-      [c.alertId],
-    );
-    const { rows } = await tx.query<AlertRow>(
-      `UPDATE alert SET state = 'CLOSED', closed_at = $3, closed_by = $2 WHERE id = $1 AND state <> 'CLOSED'
-       RETURNING ${ALERT_COLUMNS}`,
-      [c.alertId, c.by, c.now],
-    );
-    const alert = rows[0];
-    const fromState = before[0]?.state;
-    if (!alert || !fromState) throw await refusal(tx, c.alertId, 'closed', 'it is already CLOSED');
-    await tx.query(
-      `UPDATE alert_rule_state SET active_level = 0, candidate_level = NULL, candidate_since = NULL, alert_id = NULL
-       WHERE alert_id = $1`,
-      [alert.id],
-    );
-    await recordAlertEvent(tx, {
-      alertId: alert.id,
-      at: c.now,
-      type: 'closed',
-      fromState,
-      toState: 'CLOSED',
-      fromLevel: alert.level,
-      toLevel: alert.level,
-      value: null,
-      readingTime: null,
-      actor: c.by,
-      note: c.note ?? null,
-    });
-    return alert;
+  // The evaluator holds this row while it evaluates: taking it first keeps a batch in flight
+  // from writing back the rule state this close resets.
+  await lockProgress(tx, EVALUATOR_PROGRESS_ID);
+  const { rows: before } = await tx.query<{ state: AlertState }>(
+    'SELECT state FROM alert WHERE id = $1 FOR UPDATE',
+    [c.alertId],
+  );
+  const { rows } = await tx.query<AlertRow>(
+    `UPDATE alert SET state = 'CLOSED', closed_at = $3, closed_by = $2 WHERE id = $1 AND state <> 'CLOSED'
+     RETURNING ${ALERT_COLUMNS}`,
+    [c.alertId, c.by, c.now],
+  );
+  const alert = rows[0];
+  const fromState = before[0]?.state;
+  if (!alert || !fromState) throw await refusal(tx, c.alertId, 'closed', 'it is already CLOSED');
+  await tx.query(
+    `UPDATE alert_rule_state SET active_level = 0, candidate_level = NULL, candidate_since = NULL, alert_id = NULL
+     WHERE alert_id = $1`,
+    [alert.id],
+  );
+  await recordAlertEvent(tx, {
+    alertId: alert.id,
+    at: c.now,
+    type: 'closed',
+    fromState,
+    toState: 'CLOSED',
+    fromLevel: alert.level,
+    toLevel: alert.level,
+    value: null,
+    readingTime: null,
+    actor: c.by,
+    note: c.note ?? null,
   });
+  return alert;
 }
 
 async function refusal(
@@ -751,6 +854,12 @@ export async function upsertWebhookByName(sql: SqlClient, input: WebhookInput): 
     );
     return rows[0]?.id ?? (await createWebhook(tx, w));
   });
+}
+
+/** Removes a webhook; its queued and past deliveries go with it (the alert history stays). */
+export async function deleteWebhook(db: SqlQueryable, id: string): Promise<boolean> {
+  const { rows } = await db.query<{ id: string }>('DELETE FROM webhook WHERE id = $1 RETURNING id', [id]);
+  return rows.length > 0;
 }
 
 export interface ClaimedNotification {
