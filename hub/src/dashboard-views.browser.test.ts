@@ -143,6 +143,11 @@ describe('dashboard views in Chromium', () => {
     await page.locator('[data-testid=site-map][data-ready=true] canvas').waitFor();
     await page.locator('.site-label', { hasText: 'Jembatan Baliase · Data usang' }).waitFor();
     await page.getByText('Peta luring: batas wilayah').waitFor();
+    // A label starts 14 px right of its point: clicking the point picks the site in the list.
+    const label = await page.locator('.site-label', { hasText: 'Jembatan Baliase' }).boundingBox();
+    if (!label) throw new Error('the Baliase label has no box');
+    await page.mouse.click(label.x - 14, label.y + label.height / 2);
+    await poll(() => baliase.evaluate((item) => item.classList.contains('selected'))).toBe(true);
     await checkView('map-id');
 
     await switchLanguage('en');
