@@ -1,3 +1,4 @@
+import { createAlertRule, createWebhook, insertAlert } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
@@ -86,6 +87,33 @@ async function submittedReport(): Promise<string> {
     data: { kpiId: 'flood-villages-reached', value: 20, observedOn: new Date(observedOn), reporter: 'seed' },
   });
   return report.id;
+}
+
+/** A fresh rule on the first datastream, so every attempt has its own (and may open an alert). */
+async function alertRule(): Promise<{ ruleId: string; datastreamId: number }> {
+  const datastream = await prisma.datastream.findFirstOrThrow({ orderBy: { id: 'asc' } });
+  const ruleId = await createAlertRule(db.database.sql, {
+    name: 'matrix rule',
+    kind: 'THRESHOLD',
+    target: { datastreamId: datastream.id },
+    levels: [{ level: 'AWAS', raise: 3, clear: 2 }],
+  });
+  return { ruleId, datastreamId: datastream.id };
+}
+
+async function openAlert(): Promise<string> {
+  const { ruleId, datastreamId } = await alertRule();
+  const now = new Date();
+  const id = await insertAlert(db.database.sql, {
+    ruleId,
+    datastreamId,
+    level: 'AWAS',
+    value: 3.2,
+    openedAt: now,
+    now,
+  });
+  if (!id) throw new Error('a fresh rule already had an open alert');
+  return id;
 }
 
 beforeAll(async () => {
@@ -191,6 +219,74 @@ const CASES: readonly Case[] = [
       return {
         query: 'mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }',
         variables: { id: key.id },
+      };
+    },
+  },
+  {
+    mutation: 'createAlertRule',
+    allowed: ['operator', 'admin'],
+    request: async () => {
+      const datastream = await prisma.datastream.findFirstOrThrow({ orderBy: { id: 'asc' } });
+      return {
+        query: `mutation ($ds: ID!) { createAlertRule(input: { name: "r", kind: THRESHOLD, datastreamId: $ds,
+          levels: [{ level: "AWAS", raise: 3, clear: 2 }] }) { id } }`,
+        variables: { ds: globalId('Datastream', datastream.id) },
+      };
+    },
+  },
+  {
+    mutation: 'updateAlertRule',
+    allowed: ['operator', 'admin'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { updateAlertRule(input: { id: $id, enabled: false }) { id enabled } }',
+      variables: { id: globalId('AlertRule', (await alertRule()).ruleId) },
+    }),
+  },
+  {
+    mutation: 'deleteAlertRule',
+    allowed: ['operator', 'admin'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { deleteAlertRule(id: $id) }',
+      variables: { id: globalId('AlertRule', (await alertRule()).ruleId) },
+    }),
+  },
+  {
+    mutation: 'acknowledgeAlert',
+    allowed: ['operator', 'admin'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { acknowledgeAlert(id: $id, note: "on it") { id state } }',
+      variables: { id: globalId('Alert', await openAlert()) },
+    }),
+  },
+  {
+    mutation: 'closeAlert',
+    allowed: ['operator', 'admin'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { closeAlert(id: $id) { id state } }',
+      variables: { id: globalId('Alert', await openAlert()) },
+    }),
+  },
+  {
+    mutation: 'createWebhook',
+    allowed: ['admin'],
+    request: async () => ({
+      query: `mutation { createWebhook(input: { name: "w", url: "http://127.0.0.1:9/", secret: "0123456789abcdef" }) {
+        id } }`,
+      variables: {},
+    }),
+  },
+  {
+    mutation: 'deleteWebhook',
+    allowed: ['admin'],
+    request: async () => {
+      const id = await createWebhook(db.database.sql, {
+        name: 'to delete',
+        url: 'http://127.0.0.1:9/',
+        secret: '0123456789abcdef',
+      });
+      return {
+        query: 'mutation ($id: ID!) { deleteWebhook(id: $id) }',
+        variables: { id: globalId('Webhook', id) },
       };
     },
   },

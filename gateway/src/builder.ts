@@ -33,6 +33,8 @@ export const builder = new SchemaBuilder<{
     session: boolean;
     /** An administrator allowed to write. */
     admin: boolean;
+    /** An operator (control room) or administrator allowed to write. */
+    operator: boolean;
     /** A reporter of this agency allowed to write. */
     reporterFor: string;
   };
@@ -77,6 +79,7 @@ export const builder = new SchemaBuilder<{
         writer: viewer?.canWrite === true,
         session: viewer?.via === 'session',
         admin: viewer?.role === 'ADMIN' && viewer.canWrite,
+        operator: (viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN') && viewer.canWrite,
         reporterFor: (agencyId) =>
           viewer?.role === 'REPORTER' && viewer.canWrite && viewer.agencyId === agencyId,
       };

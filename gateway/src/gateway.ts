@@ -1,5 +1,7 @@
 import type { Database } from '@bisa/db/database.ts';
 import {
+  ALERT_EVENTS_CHANNEL,
+  parseAlertEventNotice,
   parseReadingsCommitted,
   parseReportEvent,
   READINGS_COMMITTED_CHANNEL,
@@ -72,6 +74,10 @@ export function createGateway({
         await database.sql.listen(REPORT_EVENTS_CHANNEL, (payload) => {
           const event = parseReportEvent(payload);
           if (event) pubsub.publish('reportChanged', event);
+        }),
+        await database.sql.listen(ALERT_EVENTS_CHANNEL, (payload) => {
+          const notice = parseAlertEventNotice(payload);
+          if (notice) pubsub.publish('alertChanged', notice);
         }),
       ];
       logger.info({ hourlyAggregate: context.hasHourlyAggregate }, 'gateway started');

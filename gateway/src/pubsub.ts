@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { ReportEvent } from '@bisa/db/notifications.ts';
+import type { AlertEventNotice, ReportEvent } from '@bisa/db/notifications.ts';
 import { Repeater, SlidingBuffer } from 'graphql-yoga';
 
 /** A committed reading as the API serves it. */
@@ -13,6 +13,7 @@ export interface ReadingEvent {
 export interface GatewayTopics {
   readingsCommitted: ReadingEvent[];
   reportChanged: ReportEvent;
+  alertChanged: AlertEventNotice;
 }
 
 /**

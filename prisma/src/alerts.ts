@@ -523,7 +523,8 @@ export async function recordAlertEvent(tx: SqlQueryable, e: AlertEventInput): Pr
      WHERE w.enabled AND (cardinality(w.levels) = 0 OR $4 = ANY(w.levels) OR $5 = ANY(w.levels))`,
     [eventId, JSON.stringify(payload), e.at, e.toLevel, e.fromLevel],
   );
-  await tx.query('SELECT pg_notify($1, $2)', [
+  // Selected as a constant: the gateway runs this through Prisma, which cannot read a void column.
+  await tx.query('SELECT 1 AS notified FROM pg_notify($1, $2)', [
     ALERT_EVENTS_CHANNEL,
     JSON.stringify({ alertId: e.alertId, eventId, type: e.type }),
   ]);

@@ -13,5 +13,6 @@ import './kpi.ts';
 import './progress-report.ts';
 import './auth.ts';
 import './audit-event.ts';
+import './alert.ts';
 
 export const schema = builder.toSchema();

@@ -1,0 +1,338 @@
+import { insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
+import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
+import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from './gateway.ts';
+import { datastreamIdOf, globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
+
+// Alerts through GraphQL against the real PostgreSQL. The alert is opened the way the ingest
+// evaluator opens one, through the shared repository functions (insertAlert, recordAlertEvent
+// in one transaction, NOTIFY after commit): the gateway does not depend on ingest, and the
+// evaluator's own rule logic is tested in ingest.
+
+let db: TestDatabase;
+let gateway: Gateway;
+let prisma: PrismaClient;
+const PASSWORD = 'correct horse battery staple';
+const cookies = new Map<string, string>();
+const FLOOD = globalId('Programme', 'flood-early-warning');
+
+type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin';
+
+interface Answer<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+async function graphql<T = Record<string, unknown>>(
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Answer<T>> {
+  const cookie = cookies.get(caller);
+  const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as Answer<T>;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = db.database.createPrisma();
+  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
+  await gateway.start();
+  const passwordHash = await hashSecret(PASSWORD);
+  for (const role of ['VIEWER', 'OPERATOR', 'ADMIN'] as const) {
+    const email = `${role.toLowerCase()}@alerts.example`;
+    await prisma.user.create({ data: { email, name: `${role} user`, role, passwordHash } });
+    const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }',
+        variables: { e: email, p: PASSWORD },
+      }),
+    });
+    cookies.set(role.toLowerCase(), (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '');
+  }
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await gateway?.stop();
+  await db?.drop();
+});
+
+const ALERT_FIELDS = `id state level peakLevel value acknowledgedBy acknowledgementNote closedBy escalations
+  rule { name kind } datastream { key thing { databaseId } }
+  events { type fromState toState toLevel actor note }
+  notifications { webhookName eventType status }`;
+
+interface AlertView {
+  id: string;
+  state: string;
+  level: string;
+  acknowledgedBy: string | null;
+  acknowledgementNote: string | null;
+  closedBy: string | null;
+  escalations: number;
+  events: {
+    type: string;
+    fromState: string | null;
+    toState: string;
+    actor: string | null;
+    note: string | null;
+  }[];
+  notifications: { webhookName: string; eventType: string; status: string }[];
+}
+
+const STATES = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'CLOSED'];
+
+/** The next alertChanged event in `state`; the ones before it may only repeat earlier states. */
+async function nextState(
+  subscription: { next(): Promise<SubscriptionEvent> },
+  state: string,
+): Promise<Record<string, unknown>> {
+  const earlier = STATES.slice(0, STATES.indexOf(state));
+  for (;;) {
+    const event = (await subscription.next()) as { data?: { alertChanged?: Record<string, unknown> } };
+    const alert = event.data?.alertChanged;
+    if (!alert) throw new Error(`subscription sent no alert: ${JSON.stringify(event)}`);
+    if (alert.state === state) return alert;
+    expect(earlier).toContain(alert.state);
+  }
+}
+
+describe('alerts through GraphQL', () => {
+  it('creates a rule, lists, streams, acknowledges and closes its alert with history and audit rows', async () => {
+    const webhook = await graphql<{ createWebhook: { id: string; name: string; levels: string[] } }>(
+      'admin',
+      `mutation { createWebhook(input: { name: "BPBD gateway", url: "http://127.0.0.1:9/hook",
+        secret: "drill-secret-0123456789", levels: ["SIAGA", "AWAS"] }) { id name levels } }`,
+    );
+    expect(webhook.errors).toBeUndefined();
+    expect(webhook.data?.createWebhook).toMatchObject({ name: 'BPBD gateway', levels: ['SIAGA', 'AWAS'] });
+    const secretAsked = await graphql('admin', '{ webhooks { nodes { secret } } }');
+    expect(secretAsked.errors?.[0]?.message).toContain('Cannot query field "secret"');
+
+    const datastreamId = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
+    const created = await graphql<{ createAlertRule: { id: string; kind: string; windowSeconds: number } }>(
+      'operator',
+      `mutation ($ds: ID!) { createAlertRule(input: { name: "Kenaikan cepat (uji)", kind: RATE_OF_RISE,
+         datastreamId: $ds, windowSeconds: 600, pendingSeconds: 20,
+         levels: [{ level: "SIAGA", raise: 0.4, clear: 0.15 }, { level: "AWAS", raise: 1.0, clear: 0.4 }] }) {
+         id kind windowSeconds levels { level raise clear } datastream { key } } }`,
+      { ds: globalId('Datastream', datastreamId) },
+    );
+    expect(created.errors).toBeUndefined();
+    const rule = created.data?.createAlertRule;
+    if (!rule) throw new Error('no rule');
+    expect(rule).toMatchObject({ kind: 'RATE_OF_RISE', windowSeconds: 600 });
+    const ruleId = (await prisma.alertRule.findFirstOrThrow({ where: { name: 'Kenaikan cepat (uji)' } })).id;
+    expect(rule.id).toBe(globalId('AlertRule', ruleId));
+
+    // The evaluator's transaction for a reading that reached SIAGA.
+    const openedAt = new Date();
+    const alertId = await db.database.sql.transaction(async (tx) => {
+      const id = await insertAlert(tx, {
+        ruleId,
+        datastreamId,
+        level: 'SIAGA',
+        value: 0.47,
+        openedAt,
+        now: openedAt,
+      });
+      if (!id) throw new Error('an alert was open already');
+      await recordAlertEvent(tx, {
+        alertId: id,
+        at: openedAt,
+        type: 'opened',
+        fromState: null,
+        toState: 'OPEN',
+        fromLevel: 'NORMAL',
+        toLevel: 'SIAGA',
+        value: 0.47,
+        readingTime: openedAt,
+        actor: null,
+        note: null,
+      });
+      return id;
+    });
+    const alertGid = globalId('Alert', alertId);
+
+    // Anonymous callers read alerts like telemetry, but not who acted or the deliveries.
+    const subscription = await openSubscription(
+      async (url, init) => gateway.yoga.fetch(url, init),
+      'http://gateway.test/graphql',
+      `subscription { alertChanged(programmeId: "${FLOOD}", levels: ["SIAGA", "AWAS"]) {
+        id state level acknowledgedBy notifications { status } } }`,
+    );
+    expect(await subscription.next()).toEqual({
+      data: {
+        alertChanged: {
+          id: alertGid,
+          state: 'OPEN',
+          level: 'SIAGA',
+          acknowledgedBy: null,
+          notifications: [],
+        },
+      },
+    });
+
+    const open = await graphql<{ alerts: { totalCount: number; nodes: AlertView[] } }>(
+      'viewer',
+      `query ($p: ID!, $r: ID!) { alerts(openOnly: true, programmeId: $p, ruleId: $r) { totalCount nodes { ${ALERT_FIELDS} } } }`,
+      { p: FLOOD, r: rule.id },
+    );
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.alerts.totalCount).toBe(1);
+    expect(open.data?.alerts.nodes[0]).toMatchObject({
+      id: alertGid,
+      state: 'OPEN',
+      level: 'SIAGA',
+      escalations: 0,
+      events: [{ type: 'OPENED', fromState: null, toState: 'OPEN' }],
+      notifications: [{ webhookName: 'BPBD gateway', eventType: 'OPENED', status: 'PENDING' }],
+    });
+    const otherLevel = await graphql<{ alerts: { totalCount: number } }>(
+      'anonymous',
+      'query ($r: ID!) { alerts(ruleId: $r, level: "AWAS") { totalCount } }',
+      { r: rule.id },
+    );
+    expect(otherLevel.data?.alerts.totalCount).toBe(0);
+
+    // Refusals: a viewer may read but not act; anonymous callers are told to sign in.
+    const byViewer = await graphql('viewer', 'mutation ($id: ID!) { acknowledgeAlert(id: $id) { id } }', {
+      id: alertGid,
+    });
+    expect(byViewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const byNobody = await graphql('anonymous', 'mutation ($id: ID!) { closeAlert(id: $id) { id } }', {
+      id: alertGid,
+    });
+    expect(byNobody.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const acked = await graphql<{ acknowledgeAlert: AlertView }>(
+      'operator',
+      `mutation ($id: ID!) { acknowledgeAlert(id: $id, note: "Tim BPBD menuju jembatan") { ${ALERT_FIELDS} } }`,
+      { id: alertGid },
+    );
+    expect(acked.errors).toBeUndefined();
+    expect(acked.data?.acknowledgeAlert).toMatchObject({
+      state: 'ACKNOWLEDGED',
+      acknowledgedBy: 'OPERATOR user <operator@alerts.example>',
+      acknowledgementNote: 'Tim BPBD menuju jembatan',
+    });
+    expect(acked.data?.acknowledgeAlert.events.map((e) => [e.type, e.actor, e.note])).toEqual([
+      ['OPENED', null, null],
+      ['ACKNOWLEDGED', 'OPERATOR user <operator@alerts.example>', 'Tim BPBD menuju jembatan'],
+    ]);
+    // The NOTIFY of the opening can reach the gateway after the snapshot: the alert may come again.
+    expect(await nextState(subscription, 'ACKNOWLEDGED')).toEqual({
+      id: alertGid,
+      state: 'ACKNOWLEDGED',
+      level: 'SIAGA',
+      acknowledgedBy: null,
+      notifications: [],
+    });
+    const twice = await graphql('admin', 'mutation ($id: ID!) { acknowledgeAlert(id: $id) { id } }', {
+      id: alertGid,
+    });
+    expect(twice.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(twice.errors?.[0]?.message).toContain(
+      'is ACKNOWLEDGED, and only an OPEN alert can be acknowledged',
+    );
+
+    const closed = await graphql<{ closeAlert: AlertView }>(
+      'admin',
+      `mutation ($id: ID!) { closeAlert(id: $id, note: "Air surut") { ${ALERT_FIELDS} } }`,
+      { id: alertGid },
+    );
+    expect(closed.errors).toBeUndefined();
+    expect(closed.data?.closeAlert).toMatchObject({
+      state: 'CLOSED',
+      closedBy: 'ADMIN user <admin@alerts.example>',
+    });
+    expect(closed.data?.closeAlert.events.map((e) => `${e.fromState}>${e.toState}`)).toEqual([
+      'null>OPEN',
+      'OPEN>ACKNOWLEDGED',
+      'ACKNOWLEDGED>CLOSED',
+    ]);
+    // Every event went to the webhook that takes SIAGA.
+    expect(closed.data?.closeAlert.notifications.map((n) => n.eventType)).toEqual([
+      'OPENED',
+      'ACKNOWLEDGED',
+      'CLOSED',
+    ]);
+    expect(await nextState(subscription, 'CLOSED')).toMatchObject({ id: alertGid, state: 'CLOSED' });
+    subscription.close();
+
+    const audit = await prisma.auditEvent.findMany({
+      where: { targetId: { in: [alertId, ruleId] }, outcome: 'ok' },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((row) => row.action)).toEqual(['createAlertRule', 'acknowledgeAlert', 'closeAlert']);
+    const denied = await prisma.auditEvent.findMany({ where: { targetId: alertId, outcome: 'denied' } });
+    expect(denied.map((row) => [row.action, row.via]).sort()).toEqual([
+      ['acknowledgeAlert', 'session'],
+      ['closeAlert', 'anonymous'],
+    ]);
+
+    // A rule with alerts keeps them: deleting is refused, disabling works.
+    const deleted = await graphql('admin', 'mutation ($id: ID!) { deleteAlertRule(id: $id) }', {
+      id: rule.id,
+    });
+    expect(deleted.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(deleted.errors?.[0]?.message).toContain('disable it instead');
+    const disabled = await graphql<{ updateAlertRule: { enabled: boolean; pendingSeconds: number } }>(
+      'operator',
+      'mutation ($id: ID!) { updateAlertRule(input: { id: $id, enabled: false, pendingSeconds: 30 }) { enabled pendingSeconds } }',
+      { id: rule.id },
+    );
+    expect(disabled.errors).toBeUndefined();
+    expect(disabled.data?.updateAlertRule).toEqual({ enabled: false, pendingSeconds: 30 });
+  });
+
+  it('refuses invalid rules with what is wrong, and deletes a rule that never raised an alert', async () => {
+    const noWindow = await graphql(
+      'admin',
+      `mutation { createAlertRule(input: { name: "x", kind: RATE_OF_RISE, thingId: "${globalId('Thing', 'masamba-river-01')}",
+        levels: [{ level: "AWAS", raise: 1, clear: 0.4 }] }) { id } }`,
+    );
+    expect(noWindow.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(noWindow.errors?.[0]?.message).toBe(
+      'windowSeconds: windowSeconds is required for RATE_OF_RISE rules and only for them',
+    );
+    const badLevels = await graphql(
+      'admin',
+      `mutation { createAlertRule(input: { name: "x", kind: THRESHOLD, thingId: "${globalId('Thing', 'masamba-river-01')}",
+        levels: [{ level: "awas", raise: 1, clear: 2 }] }) { id } }`,
+    );
+    expect(badLevels.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(badLevels.errors?.[0]?.message).toContain('must be 1-32 upper-case letters');
+    const noTarget = await graphql(
+      'admin',
+      'mutation { createAlertRule(input: { name: "x", kind: NO_DATA, levels: [{ level: "WASPADA", raise: 3, clear: 1 }] }) { id } }',
+    );
+    expect(noTarget.errors?.[0]?.message).toContain('a rule needs a target');
+
+    const fresh = await graphql<{ createAlertRule: { id: string } }>(
+      'admin',
+      `mutation { createAlertRule(input: { name: "tanpa data (uji)", kind: NO_DATA,
+        thingId: "${globalId('Thing', 'masamba-river-01')}", levels: [{ level: "WASPADA", raise: 3, clear: 1 }] }) { id } }`,
+    );
+    const id = fresh.data?.createAlertRule.id;
+    const gone = await graphql<{ deleteAlertRule: string }>(
+      'operator',
+      'mutation ($id: ID!) { deleteAlertRule(id: $id) }',
+      {
+        id,
+      },
+    );
+    expect(gone.data?.deleteAlertRule).toBe(id);
+    expect(await prisma.alertRule.count({ where: { name: 'tanpa data (uji)' } })).toBe(0);
+  });
+});
