@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGraphqlClient } from '#lib/graphql/client.ts';
-import type { Reading, WallboardData } from '#lib/graphql/queries.ts';
+import type { WallboardData } from '#lib/graphql/queries.ts';
 import { LiveReadings } from '#lib/live-readings.svelte.ts';
+import { fakeGateway } from '#lib/testing/fake-gateway.ts';
 import { WallboardFeed } from './wallboard-feed.svelte.ts';
 
 const LAYOUT: WallboardData = {
@@ -40,68 +41,8 @@ const LAYOUT: WallboardData = {
   ],
 };
 
-/**
- * A stand-in for the gateway behind `fetch`: queries get JSON, each subscription an event
- * stream the test writes to, ends or breaks.
- */
-function fakeGateway() {
-  const encoder = new TextEncoder();
-  const streams: {
-    controller: ReadableStreamDefaultController<Uint8Array>;
-    signal: AbortSignal | undefined;
-  }[] = [];
-  let queries = 0;
-  let queryAnswer: () => Response = () => Response.json({ data: LAYOUT });
-  let subscriptionAnswer: (() => Response) | undefined;
-
-  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    // urql sends queries as GET (query in the URL) and subscriptions as POST.
-    const query =
-      init?.method === 'POST'
-        ? (JSON.parse(String(init.body)) as { query: string }).query
-        : (new URL(String(input)).searchParams.get('query') ?? '');
-    if (!query.trimStart().startsWith('subscription')) {
-      queries++;
-      return queryAnswer();
-    }
-    if (subscriptionAnswer) return subscriptionAnswer();
-    const signal = init?.signal ?? undefined;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        streams.push({ controller, signal });
-        signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
-      },
-    });
-    return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-  });
-
-  return {
-    fetch,
-    get queries() {
-      return queries;
-    },
-    get streams() {
-      return streams;
-    },
-    answerQueriesWith(answer: () => Response) {
-      queryAnswer = answer;
-    },
-    answerSubscriptionsWith(answer: (() => Response) | undefined) {
-      subscriptionAnswer = answer;
-    },
-    emit(readings: Reading[]) {
-      const event = `data: ${JSON.stringify({ data: { readingsCommitted: readings } })}\n\n`;
-      streams.at(-1)?.controller.enqueue(encoder.encode(event));
-    },
-    /** The server ends the stream, as on a gateway shutdown. */
-    end() {
-      streams.at(-1)?.controller.close();
-    },
-  };
-}
-
 function setUp() {
-  const gateway = fakeGateway();
+  const gateway = fakeGateway(() => Response.json({ data: LAYOUT }));
   const client = createGraphqlClient('http://hub.test/graphql');
   // The client's own fetch is the global one; queries and the stream must both hit the fake.
   vi.stubGlobal('fetch', gateway.fetch);
