@@ -429,6 +429,9 @@ function signedInViewer(context: GatewayContext): Viewer {
 /**
  * Runs a mutation's change and its audit row in one transaction. The repository's refusals
  * (AlertActionError, a ZodError naming bad fields) are the caller's mistake: BAD_USER_INPUT.
+ * Callers load what the client selected after the commit: the transaction stays short, and
+ * Prisma loads a selection's relations in parallel, which one transaction's connection cannot
+ * do (pg warns of overlapping queries).
  */
 async function audited<T>(
   context: GatewayContext,
@@ -457,8 +460,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateAlertRuleInput, required: true }) },
     authScopes: { operator: true },
     ...auditedRefusal,
-    resolve: (query, _root, { input }, context) =>
-      audited(context, async (tx, viewer) => {
+    resolve: async (query, _root, { input }, context) => {
+      const changed = await audited(context, async (tx, viewer) => {
         const rule: AlertRuleInput = {
           name: input.name,
           kind: input.kind,
@@ -487,8 +490,10 @@ builder.mutationFields((t) => ({
           targetId: id,
           detail: { name: input.name, kind: input.kind },
         });
-        return tx.alertRule.findUniqueOrThrow({ ...query, where: { id } });
-      }),
+        return id;
+      });
+      return context.prisma.alertRule.findUniqueOrThrow({ ...query, where: { id: changed } });
+    },
   }),
   updateAlertRule: t.prismaField({
     type: 'AlertRule',
@@ -497,8 +502,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateAlertRuleInput, required: true }) },
     authScopes: { operator: true },
     ...auditedRefusal,
-    resolve: (query, _root, { input }, context) =>
-      audited(context, async (tx, viewer) => {
+    resolve: async (query, _root, { input }, context) => {
+      const changed = await audited(context, async (tx, viewer) => {
         const id = uuidOf(idOf(input.id, 'AlertRule'), 'alert rule');
         const change = given({
           name: input.name,
@@ -514,8 +519,10 @@ builder.mutationFields((t) => ({
           targetId: id,
           detail: { fields: Object.keys(change) },
         });
-        return tx.alertRule.findUniqueOrThrow({ ...query, where: { id } });
-      }),
+        return id;
+      });
+      return context.prisma.alertRule.findUniqueOrThrow({ ...query, where: { id: changed } });
+    },
   }),
   deleteAlertRule: t.field({
     type: 'ID',
@@ -542,8 +549,8 @@ builder.mutationFields((t) => ({
     },
     authScopes: { operator: true },
     ...auditedRefusal,
-    resolve: (query, _root, args, context) =>
-      audited(context, async (tx, viewer) => {
+    resolve: async (query, _root, args, context) => {
+      const changed = await audited(context, async (tx, viewer) => {
         const id = uuidOf(idOf(args.id, 'Alert'), 'alert');
         const text = args.note?.trim() || undefined;
         await acknowledgeAlert(sqlOf(tx), {
@@ -553,8 +560,10 @@ builder.mutationFields((t) => ({
           now: new Date(),
         });
         await recordAudit(tx, viewer, { action: 'acknowledgeAlert', outcome: 'ok', targetId: id });
-        return tx.alert.findUniqueOrThrow({ ...query, where: { id } });
-      }),
+        return id;
+      });
+      return context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: changed } });
+    },
   }),
   closeAlert: t.prismaField({
     type: 'Alert',
@@ -566,8 +575,8 @@ builder.mutationFields((t) => ({
     },
     authScopes: { operator: true },
     ...auditedRefusal,
-    resolve: (query, _root, args, context) =>
-      audited(context, async (tx, viewer) => {
+    resolve: async (query, _root, args, context) => {
+      const changed = await audited(context, async (tx, viewer) => {
         const id = uuidOf(idOf(args.id, 'Alert'), 'alert');
         const text = args.note?.trim() || undefined;
         await closeAlert(sqlOf(tx), {
@@ -577,8 +586,10 @@ builder.mutationFields((t) => ({
           now: new Date(),
         });
         await recordAudit(tx, viewer, { action: 'closeAlert', outcome: 'ok', targetId: id });
-        return tx.alert.findUniqueOrThrow({ ...query, where: { id } });
-      }),
+        return id;
+      });
+      return context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: changed } });
+    },
   }),
   createWebhook: t.prismaField({
     type: 'Webhook',
@@ -586,8 +597,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateWebhookInput, required: true }) },
     authScopes: { admin: true },
     ...auditedRefusal,
-    resolve: (query, _root, { input }, context) =>
-      audited(context, async (tx, viewer) => {
+    resolve: async (query, _root, { input }, context) => {
+      const changed = await audited(context, async (tx, viewer) => {
         const id = await createWebhook(sqlOf(tx), {
           ...given({ levels: input.levels, enabled: input.enabled }),
           name: input.name,
@@ -601,8 +612,10 @@ builder.mutationFields((t) => ({
           targetId: id,
           detail: { name: input.name, url: input.url },
         });
-        return tx.webhook.findUniqueOrThrow({ ...query, where: { id } });
-      }),
+        return id;
+      });
+      return context.prisma.webhook.findUniqueOrThrow({ ...query, where: { id: changed } });
+    },
   }),
   deleteWebhook: t.field({
     type: 'ID',
