@@ -118,6 +118,13 @@ describe('alerts through GraphQL', () => {
     expect(webhook.data?.createWebhook).toMatchObject({ name: 'BPBD gateway', levels: ['SIAGA', 'AWAS'] });
     const secretAsked = await graphql('admin', '{ webhooks { nodes { secret } } }');
     expect(secretAsked.errors?.[0]?.message).toContain('Cannot query field "secret"');
+    const webhookNode = 'query ($id: ID!) { node(id: $id) { ... on Webhook { name } } }';
+    const webhookId = webhook.data?.createWebhook.id;
+    expect((await graphql('admin', webhookNode, { id: webhookId })).data).toEqual({
+      node: { name: 'BPBD gateway' },
+    });
+    const webhookByOperator = await graphql('operator', webhookNode, { id: webhookId });
+    expect(webhookByOperator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const datastreamId = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
     const created = await graphql<{ createAlertRule: { id: string; kind: string; windowSeconds: number } }>(
@@ -198,6 +205,14 @@ describe('alerts through GraphQL', () => {
       events: [{ type: 'OPENED', fromState: null, toState: 'OPEN' }],
       notifications: [{ webhookName: 'BPBD gateway', eventType: 'OPENED', status: 'PENDING' }],
     });
+    const byNode = await graphql(
+      'anonymous',
+      'query ($id: ID!) { node(id: $id) { ... on Alert { state level } } }',
+      {
+        id: alertGid,
+      },
+    );
+    expect(byNode.data).toEqual({ node: { state: 'OPEN', level: 'SIAGA' } });
     const otherLevel = await graphql<{ alerts: { totalCount: number } }>(
       'anonymous',
       'query ($r: ID!) { alerts(ruleId: $r, level: "AWAS") { totalCount } }',
