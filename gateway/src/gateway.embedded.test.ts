@@ -1,3 +1,4 @@
+import { createAlertRule, insertAlert } from '@bisa/db/alerts.ts';
 import { type Database, openEmbeddedDatabase } from '@bisa/db/database.ts';
 import { applyMigrations } from '@bisa/db/migrate.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
@@ -77,5 +78,54 @@ describe('series on TimescaleDB', () => {
       { bucket: '2026-11-26T16:00:00.000Z', count: 144 },
       { bucket: '2026-11-27T16:00:00.000Z', count: 48 },
     ]);
+  });
+});
+
+describe('alerts on the embedded database', () => {
+  it('acknowledges and closes an alert through GraphQL (shared SQL inside a Prisma transaction on PGlite)', async () => {
+    const signIn = await gateway.yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation { signIn(email: "operator@contoh.bisa.id", password: "sample-operator") { id } }',
+      }),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const ruleId = await createAlertRule(database.sql, {
+      name: 'embedded test',
+      kind: 'THRESHOLD',
+      target: { datastreamId: waterLevel },
+      levels: [{ level: 'AWAS', raise: 3.5, clear: 3.3 }],
+    });
+    const now = new Date();
+    const alertId = await insertAlert(database.sql, {
+      ruleId,
+      datastreamId: waterLevel,
+      level: 'AWAS',
+      value: 3.6,
+      openedAt: now,
+      now,
+    });
+    const act = async (mutation: 'acknowledgeAlert' | 'closeAlert') => {
+      const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({
+          query: `mutation ($id: ID!) { ${mutation}(id: $id, note: "uji") { state events { type actor } } }`,
+          variables: { id: globalId('Alert', alertId ?? '') },
+        }),
+      });
+      return (await response.json()) as {
+        data?: Record<string, { state: string; events: { type: string }[] }>;
+      };
+    };
+    expect((await act('acknowledgeAlert')).data?.acknowledgeAlert).toMatchObject({
+      state: 'ACKNOWLEDGED',
+      events: [{ type: 'ACKNOWLEDGED' }],
+    });
+    expect((await act('closeAlert')).data?.closeAlert).toMatchObject({
+      state: 'CLOSED',
+      events: [{ type: 'ACKNOWLEDGED' }, { type: 'CLOSED' }],
+    });
   });
 });
