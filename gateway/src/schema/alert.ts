@@ -11,7 +11,6 @@ import {
   updateAlertRule,
 } from '@bisa/db/alerts.ts';
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
-import type { AlertEventNotice } from '@bisa/db/notifications.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ZodError, z } from 'zod';
 import { auditedRefusal, recordAudit } from '../audit.ts';
@@ -19,6 +18,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
 import { badUserInput, type DecodedId, idOf, parseDatastreamId, validationFailed } from '../errors.ts';
+import { currentThenChanges } from '../live-stream.ts';
 import { sqlOf } from '../prisma-sql.ts';
 import { DATABASE_ID } from './node.ts';
 
@@ -656,41 +656,21 @@ builder.subscriptionField('alertChanged', (t) =>
         ...(levels ? { level: { in: levels } } : {}),
         ...extra,
       });
-      return alertEvents(
+      return currentThenChanges(
         context.pubsub.subscribe('alertChanged'),
         async () =>
-          (
-            await context.prisma.alert.findMany({
-              where: where({ state: { in: OPEN_STATES } }),
-              orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-              select: { id: true },
-            })
-          ).map((alert) => alert.id),
-        async (alertId) => (await context.prisma.alert.count({ where: where({ id: alertId }) })) > 0,
+          context.prisma.alert.findMany({
+            where: where({ state: { in: OPEN_STATES } }),
+            orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+            select: { id: true },
+          }),
+        async (notice) =>
+          (await context.prisma.alert.count({ where: where({ id: notice.alertId }) })) > 0
+            ? { id: notice.alertId }
+            : undefined,
       );
     },
-    resolve: (query, event: { alertId: string }, _args, context) =>
-      context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: event.alertId } }),
+    resolve: (query, alert: { id: string }, _args, context) =>
+      context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: alert.id } }),
   }),
 );
-
-async function* alertEvents(
-  events: AsyncIterator<AlertEventNotice>,
-  openNow: () => Promise<string[]>,
-  matches: (alertId: string) => Promise<boolean>,
-): AsyncGenerator<{ alertId: string }> {
-  // Listening starts with the first next(), before the snapshot is read: a change committed in
-  // between is then sent after the snapshot rather than lost (at worst an alert comes twice).
-  let pending = events.next();
-  try {
-    for (const alertId of await openNow()) yield { alertId };
-    for (;;) {
-      const result = await pending;
-      if (result.done) return;
-      if (await matches(result.value.alertId)) yield { alertId: result.value.alertId };
-      pending = events.next();
-    }
-  } finally {
-    await events.return?.();
-  }
-}
