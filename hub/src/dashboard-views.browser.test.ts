@@ -173,7 +173,15 @@ describe('dashboard views in Chromium', () => {
     await noWebgl.close();
   });
 
-  it('charts a datastream from bucketed series with its KPI lines, live, and zooms to coarser buckets', async () => {
+  it('charts a datastream from bucketed series with its alert and KPI lines, live, and zooms to coarser buckets', async () => {
+    // The sample threshold rule of the river gauges draws its three levels on the water level.
+    await page.goto(`${hub.addresses.dashboard}map`);
+    await page.getByTestId('site-masamba-bridge').getByRole('link', { name: 'Tinggi muka air' }).click();
+    await page.getByTestId('time-series-chart').waitFor();
+    for (const level of ['Ambang WASPADA: 2,5 m', 'Ambang SIAGA: 3 m', 'Ambang AWAS: 3,5 m']) {
+      await page.getByTestId('chart-threshold').filter({ hasText: level }).waitFor();
+    }
+
     await page.goto(`${hub.addresses.dashboard}map`);
     await page
       .getByTestId('site-kesbangpol-office')

@@ -1,5 +1,6 @@
 import type { Client } from '@urql/core';
 import {
+  type ChartAlertRule,
   type ChartDatastream,
   DatastreamChartQuery,
   ReadingsOfDatastreamsSubscription,
@@ -9,19 +10,47 @@ import { LiveFeed, liveStream } from '#lib/live-feed.svelte.ts';
 import { LiveReadings } from '#lib/live-readings.svelte.ts';
 import { type ChartPoint, mergeReadings, type RangeKey, type SeriesWindow, seriesWindow } from './series.ts';
 
-export interface Threshold {
-  value: number;
-  kind: 'target' | 'baseline';
-  kpiName: ChartDatastream['thing']['programme']['kpis'][number]['name'];
-}
+export type Threshold =
+  | {
+      value: number;
+      kind: 'target' | 'baseline';
+      kpiName: ChartDatastream['thing']['programme']['kpis'][number]['name'];
+    }
+  | { value: number; kind: 'alert'; level: string; rule: string };
 
 // A KPI summed or counted over a year has a target in other units than one reading; only
 // KPIs that judge the readings themselves set a line on the chart.
 const COMPARABLE = new Set(['AVG', 'LAST', 'MIN', 'MAX']);
 
-/** Lines a datastream's chart can draw: the targets and baselines of the KPIs measured on it. */
-export function thresholdsOf(datastream: ChartDatastream): Threshold[] {
-  return datastream.thing.programme.kpis
+/** Whether a rule watches this datastream: every target the rule sets must match. */
+function ruleApplies(rule: ChartAlertRule, datastream: ChartDatastream): boolean {
+  const { thing } = datastream;
+  return (
+    (!rule.datastream || rule.datastream.id === datastream.id) &&
+    (!rule.programme || rule.programme.id === thing.programme.id) &&
+    (!rule.observedProperty || rule.observedProperty.id === datastream.observedProperty.id) &&
+    (!rule.thing || rule.thing.id === thing.id) &&
+    (!rule.location || rule.location.id === thing.location.id)
+  );
+}
+
+/**
+ * Lines a datastream's chart can draw: the raise value of each level of the threshold rules
+ * that watch it, and the targets and baselines of the KPIs measured on it. Rate-of-rise and
+ * no-data rules measure something other than the value and draw nothing.
+ */
+export function thresholdsOf(datastream: ChartDatastream, rules: readonly ChartAlertRule[]): Threshold[] {
+  const alerts = rules
+    .filter((rule) => rule.kind === 'THRESHOLD' && ruleApplies(rule, datastream))
+    .flatMap((rule) =>
+      rule.levels.map((level) => ({
+        value: level.raise,
+        kind: 'alert' as const,
+        level: level.level,
+        rule: rule.name,
+      })),
+    );
+  const kpis = datastream.thing.programme.kpis
     .filter(
       (kpi) => kpi.datastream?.id === datastream.id && kpi.aggregation && COMPARABLE.has(kpi.aggregation),
     )
@@ -29,10 +58,12 @@ export function thresholdsOf(datastream: ChartDatastream): Threshold[] {
       { value: kpi.target, kind: 'target' as const, kpiName: kpi.name },
       { value: kpi.baseline, kind: 'baseline' as const, kpiName: kpi.name },
     ]);
+  return [...alerts, ...kpis];
 }
 
 interface Loaded {
   datastream: ChartDatastream | null;
+  rules: ChartAlertRule[];
   window: SeriesWindow;
 }
 
@@ -78,6 +109,11 @@ export class ChartView {
     return this.feed.data?.datastream;
   }
 
+  /** The enabled alert rules (of every datastream; thresholdsOf picks this one's). */
+  get rules(): ChartAlertRule[] {
+    return this.feed.data?.rules ?? [];
+  }
+
   setRange(range: RangeKey): void {
     if (range === this.#range) return;
     this.#range = range;
@@ -113,7 +149,7 @@ export class ChartView {
         count: point.count,
       }));
     }
-    return { datastream, window };
+    return { datastream, rules: result.data.alertRules.nodes, window };
   }
 
   #merge(readings: readonly Reading[]): void {

@@ -17,19 +17,33 @@ export interface ChartDatastream {
   key: string;
   unit: string;
   expectedIntervalSeconds: number;
-  observedProperty: { name: LocalizedText };
+  observedProperty: { id: string; name: LocalizedText };
   latest: { time: string; value: number } | null;
   thing: {
     id: string;
     name: string;
-    location: { name: string };
+    location: { id: string; name: string };
     programme: { id: string; name: LocalizedText; kpis: ChartKpi[] };
   };
   series: { bucket: string; value: number; count: number }[];
 }
 
+/** An alert rule with its targets: it applies to every datastream matching all the set ones. */
+export interface ChartAlertRule {
+  id: string;
+  name: string;
+  kind: 'THRESHOLD' | 'RATE_OF_RISE' | 'NO_DATA';
+  levels: { level: string; raise: number }[];
+  datastream: { id: string } | null;
+  programme: { id: string } | null;
+  observedProperty: { id: string } | null;
+  thing: { id: string } | null;
+  location: { id: string } | null;
+}
+
 export interface DatastreamChartData {
   datastream: ChartDatastream | null;
+  alertRules: { nodes: ChartAlertRule[] };
 }
 
 export interface DatastreamChartVariables {
@@ -39,7 +53,7 @@ export interface DatastreamChartVariables {
   to: string;
 }
 
-/** A datastream with its bucketed series over one window, and the KPIs that may set a line. */
+/** A datastream with its bucketed series over one window, and the KPIs and alert rules that may set a line. */
 export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVariables>`
   query DatastreamChart($id: ID!, $bucket: SeriesBucket!, $from: DateTime!, $to: DateTime!) {
     datastream(id: $id) {
@@ -48,6 +62,7 @@ export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVari
       unit
       expectedIntervalSeconds
       observedProperty {
+        id
         name {
           id
           en
@@ -61,6 +76,7 @@ export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVari
         id
         name
         location {
+          id
           name
         }
         programme {
@@ -88,6 +104,33 @@ export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVari
         bucket
         value
         count
+      }
+    }
+    # Rules are few (tens); one page is all of them in practice.
+    alertRules(enabled: true, first: 100) {
+      nodes {
+        id
+        name
+        kind
+        levels {
+          level
+          raise
+        }
+        datastream {
+          id
+        }
+        programme {
+          id
+        }
+        observedProperty {
+          id
+        }
+        thing {
+          id
+        }
+        location {
+          id
+        }
       }
     }
   }
