@@ -1,4 +1,10 @@
-import { insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
+import {
+  type AlertEventInput,
+  changeAlertLevel,
+  createAlertRule,
+  insertAlert,
+  recordAlertEvent,
+} from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
@@ -309,6 +315,87 @@ describe('alerts through GraphQL', () => {
     );
     expect(disabled.errors).toBeUndefined();
     expect(disabled.data?.updateAlertRule).toEqual({ enabled: false, pendingSeconds: 30 });
+  });
+
+  it('streams to a screen for some levels the alerts that enter or leave them, and nothing else', async () => {
+    const datastreamId = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
+    const newRule = (name: string) =>
+      createAlertRule(db.database.sql, {
+        name,
+        kind: 'THRESHOLD',
+        target: { datastreamId },
+        levels: [
+          { level: 'SIAGA', raise: 3, clear: 2.8 },
+          { level: 'AWAS', raise: 3.5, clear: 3.3 },
+        ],
+      });
+    const event = (
+      alertId: string,
+      e: Pick<AlertEventInput, 'type' | 'fromLevel' | 'toLevel' | 'toState'>,
+    ) => ({
+      alertId,
+      at: new Date(),
+      fromState: e.type === 'opened' ? null : ('OPEN' as const),
+      value: 3.6,
+      readingTime: new Date(),
+      actor: null,
+      note: null,
+      ...e,
+    });
+    const openAwas = (ruleId: string) =>
+      db.database.sql.transaction(async (tx) => {
+        const now = new Date();
+        const id = await insertAlert(tx, {
+          ruleId,
+          datastreamId,
+          level: 'AWAS',
+          value: 3.6,
+          openedAt: now,
+          now,
+        });
+        if (!id) throw new Error('an alert was open already');
+        await recordAlertEvent(
+          tx,
+          event(id, { type: 'opened', fromLevel: 'NORMAL', toLevel: 'AWAS', toState: 'OPEN' }),
+        );
+        return id;
+      });
+
+    const screen = await openSubscription(
+      async (url, init) => gateway.yoga.fetch(url, init),
+      'http://gateway.test/graphql',
+      `subscription { alertChanged(programmeId: "${FLOOD}", levels: ["AWAS"]) { id state level } }`,
+    );
+    const first = await openAwas(await newRule('AWAS screen 1'));
+    expect(await screen.next()).toEqual({
+      data: { alertChanged: { id: globalId('Alert', first), state: 'OPEN', level: 'AWAS' } },
+    });
+    await db.database.sql.transaction(async (tx) => {
+      await changeAlertLevel(tx, first, {
+        level: 'SIAGA',
+        value: 3.2,
+        rising: false,
+        newPeak: false,
+        now: new Date(),
+      });
+      await recordAlertEvent(
+        tx,
+        event(first, { type: 'deescalated', fromLevel: 'AWAS', toLevel: 'SIAGA', toState: 'OPEN' }),
+      );
+    });
+    expect(await screen.next()).toEqual({
+      data: { alertChanged: { id: globalId('Alert', first), state: 'OPEN', level: 'SIAGA' } },
+    });
+    // Acknowledged at SIAGA: neither enters nor leaves AWAS, so the next event is the next alert.
+    const acked = await graphql('operator', 'mutation ($id: ID!) { acknowledgeAlert(id: $id) { state } }', {
+      id: globalId('Alert', first),
+    });
+    expect(acked.errors).toBeUndefined();
+    const second = await openAwas(await newRule('AWAS screen 2'));
+    expect(await screen.next()).toEqual({
+      data: { alertChanged: { id: globalId('Alert', second), state: 'OPEN', level: 'AWAS' } },
+    });
+    screen.close();
   });
 
   it('refuses invalid rules with what is wrong, and deletes a rule that never raised an alert', async () => {

@@ -643,31 +643,40 @@ builder.subscriptionField('alertChanged', (t) =>
   t.prismaField({
     type: 'Alert',
     description:
-      'The alerts open now (OPEN or ACKNOWLEDGED) first, then every alert as each transition commits; optionally only one programme and some levels (the level entered).',
+      'The alerts open now (OPEN or ACKNOWLEDGED) first, then an alert each time one of its transitions commits. Optionally only one programme, and only some levels: open alerts at those levels, then changes that enter or leave one of them.',
     args: {
       programmeId: t.arg.globalID({ required: false }),
       levels: t.arg.stringList({ required: false }),
     },
     subscribe: (_root, args, context) => {
-      const filter: AlertFilter = { programmeId: args.programmeId ?? null };
+      const programme = alertsWhere({ programmeId: args.programmeId ?? null });
       const levels = args.levels && args.levels.length > 0 ? args.levels : undefined;
-      const where = (extra: Prisma.AlertWhereInput): Prisma.AlertWhereInput => ({
-        ...alertsWhere(filter),
-        ...(levels ? { level: { in: levels } } : {}),
-        ...extra,
-      });
       return currentThenChanges(
         context.pubsub.subscribe('alertChanged'),
         async () =>
           context.prisma.alert.findMany({
-            where: where({ state: { in: OPEN_STATES } }),
+            where: { ...programme, state: { in: OPEN_STATES }, ...(levels ? { level: { in: levels } } : {}) },
             orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
             select: { id: true },
           }),
-        async (notice) =>
-          (await context.prisma.alert.count({ where: where({ id: notice.alertId }) })) > 0
-            ? { id: notice.alertId }
-            : undefined,
+        // A change counts when it enters or leaves one of the levels, as for webhooks: an alert
+        // that falls from AWAS to SIAGA is sent to an AWAS-only screen, so it stops showing AWAS.
+        async (notice) => {
+          const changed = levels
+            ? {
+                events: {
+                  some: {
+                    id: BigInt(notice.eventId),
+                    OR: [{ toLevel: { in: levels } }, { fromLevel: { in: levels } }],
+                  },
+                },
+              }
+            : {};
+          const count = await context.prisma.alert.count({
+            where: { ...programme, id: notice.alertId, ...changed },
+          });
+          return count > 0 ? { id: notice.alertId } : undefined;
+        },
       );
     },
     resolve: (query, alert: { id: string }, _args, context) =>
