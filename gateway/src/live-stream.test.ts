@@ -15,7 +15,7 @@ describe('currentThenChanges', () => {
         pubsub.publish('alertChanged', notice('between'));
         return ['a', 'b'];
       },
-      async (event) => (event.alertId === 'skipped' ? undefined : event.alertId),
+      async (event) => (event.alertId === 'skipped' ? [] : [event.alertId]),
     );
     const received: string[] = [];
     for await (const value of stream) {
@@ -37,7 +37,7 @@ describe('currentThenChanges', () => {
       async () => [],
       async (event) => {
         selected.push(event.alertId);
-        return event.alertId;
+        return [event.alertId];
       },
     );
     const waiting = stream.next();

@@ -1,8 +1,8 @@
 import { Repeater } from 'graphql-yoga';
 
 /**
- * A live field's stream: the current values first, then each event that `select` turns into a
- * value (undefined skips it). Listening starts before `current()` is read, so a change committed
+ * A live field's stream: the current values first, then the values `select` makes of each event
+ * (none skips it). Listening starts before `current()` is read, so a change committed
  * in between comes after the current values instead of being lost (it may repeat one of them).
  *
  * A Repeater rather than an async generator: a generator that waits for the next event cannot
@@ -12,7 +12,7 @@ import { Repeater } from 'graphql-yoga';
 export function currentThenChanges<Event, Value>(
   events: AsyncIterator<Event>,
   current: () => Promise<readonly Value[]>,
-  select: (event: Event) => Promise<Value | undefined>,
+  select: (event: Event) => Promise<readonly Value[]>,
 ): Repeater<Value> {
   return new Repeater<Value>(async (push, stop) => {
     let stopped = false;
@@ -27,8 +27,10 @@ export function currentThenChanges<Event, Value>(
         await push(value);
       }
       for (let result = await first; !result.done && !stopped; result = await events.next()) {
-        const value = await select(result.value);
-        if (value !== undefined && !stopped) await push(value);
+        for (const value of await select(result.value)) {
+          if (stopped) return;
+          await push(value);
+        }
       }
     } finally {
       stop();

@@ -675,7 +675,7 @@ builder.subscriptionField('alertChanged', (t) =>
           const count = await context.prisma.alert.count({
             where: { ...programme, id: notice.alertId, ...changed },
           });
-          return count > 0 ? { id: notice.alertId } : undefined;
+          return count > 0 ? [{ id: notice.alertId }] : [];
         },
       );
     },

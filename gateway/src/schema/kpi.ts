@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context.ts';
 import { idOf, notFound } from '../errors.ts';
 import { evaluateProgrammes, type ProgrammeAt } from '../evaluation/evaluate.ts';
 import type { Progress } from '../evaluation/progress.ts';
+import { currentThenChanges } from '../live-stream.ts';
 import { AS_OF, EvaluationComponentEnum, EvaluationStatus, evaluationInstant } from './evaluation.ts';
 import { LocalizedText, localized } from './localized-text.ts';
 import { DATABASE_ID } from './node.ts';
@@ -150,11 +151,11 @@ type KpiChange = { kpiId: string };
  * only a different actual value than the last one seen is sent, so a reading outside a KPI's
  * window, or one that leaves its average as it was, sends nothing.
  */
-async function* changedKpis(
+function changedKpis(
   context: GatewayContext,
   watched: readonly WatchedKpi[],
   actuals: Map<string, number | null>,
-): AsyncGenerator<KpiChange> {
+) {
   const byDatastream = Map.groupBy(
     watched.filter((kpi) => kpi.source === 'COMPUTED' && kpi.datastreamId !== null),
     (kpi) => kpi.datastreamId,
@@ -164,19 +165,25 @@ async function* changedKpis(
     context.pubsub.subscribe('readingsCommitted'),
     context.pubsub.subscribe('reportChanged'),
   ]);
-  for await (const event of events) {
-    const touched = Array.isArray(event)
-      ? [...new Set(event.flatMap((reading) => byDatastream.get(reading.datastreamId) ?? []))]
-      : event.status === 'APPROVED'
-        ? [reported.get(event.kpiId)].filter((kpi) => kpi !== undefined)
-        : [];
-    if (touched.length === 0) continue;
-    for (const [kpiId, actual] of await actualsNow(context, touched)) {
-      if (actuals.get(kpiId) === actual) continue;
-      actuals.set(kpiId, actual);
-      yield { kpiId };
-    }
-  }
+  return currentThenChanges(
+    events,
+    async () => [],
+    async (event): Promise<KpiChange[]> => {
+      const touched = Array.isArray(event)
+        ? [...new Set(event.flatMap((reading) => byDatastream.get(reading.datastreamId) ?? []))]
+        : event.status === 'APPROVED'
+          ? [reported.get(event.kpiId)].filter((kpi) => kpi !== undefined)
+          : [];
+      if (touched.length === 0) return [];
+      const changed: KpiChange[] = [];
+      for (const [kpiId, actual] of await actualsNow(context, touched)) {
+        if (actuals.get(kpiId) === actual) continue;
+        actuals.set(kpiId, actual);
+        changed.push({ kpiId });
+      }
+      return changed;
+    },
+  );
 }
 
 /** The actual value of each KPI given, evaluated now with its programme. */

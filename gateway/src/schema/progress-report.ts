@@ -5,6 +5,7 @@ import { auditedRefusal, recordAudit } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
 import { badUserInput, type DecodedId, idOf, notFound } from '../errors.ts';
+import { currentThenChanges } from '../live-stream.ts';
 import { DATABASE_ID } from './node.ts';
 
 export const ReportStatus = builder.enumType('ReportStatus', {
@@ -269,17 +270,19 @@ builder.subscriptionField('progressReportChanged', (t) =>
   }),
 );
 
-async function* reportEvents(
-  events: AsyncIterable<ReportEvent>,
+/** Report events, only those of one programme's KPIs when `programmeId` is given. */
+function reportEvents(
+  events: AsyncIterator<ReportEvent>,
   programmeId: string | null,
   prisma: GatewayContext['prisma'],
-): AsyncGenerator<ReportEvent> {
-  for await (const event of events) {
-    if (programmeId === null) {
-      yield event;
-      continue;
-    }
-    const kpi = await prisma.kpi.findUnique({ where: { id: event.kpiId }, select: { programmeId: true } });
-    if (kpi?.programmeId === programmeId) yield event;
-  }
+) {
+  return currentThenChanges(
+    events,
+    async () => [],
+    async (event) => {
+      if (programmeId === null) return [event];
+      const kpi = await prisma.kpi.findUnique({ where: { id: event.kpiId }, select: { programmeId: true } });
+      return kpi?.programmeId === programmeId ? [event] : [];
+    },
+  );
 }
