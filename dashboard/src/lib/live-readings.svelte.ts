@@ -8,7 +8,7 @@ export interface LatestReading {
 /** Runs `flush` once, soon: before the next paint in a browser; tests pass a manual one. */
 export type FrameScheduler = (flush: () => void) => void;
 
-const nextFrame: FrameScheduler =
+export const nextFrame: FrameScheduler =
   typeof requestAnimationFrame === 'function'
     ? (flush) => requestAnimationFrame(() => flush())
     : (flush) => setTimeout(flush, 16);

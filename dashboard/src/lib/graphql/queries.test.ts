@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { AlertChangedSubscription } from './alerts.ts';
 import { DatastreamChartQuery, ReadingsOfDatastreamsSubscription } from './chart.ts';
 import { QuickWinEvaluationQuery, QuickWinsQuery, ReadingsOfProgrammeSubscription } from './evaluation.ts';
 import { ReadingsCommittedSubscription, WallboardQuery } from './queries.ts';
@@ -22,6 +23,7 @@ describe('GraphQL documents', () => {
     ['QuickWins', QuickWinsQuery],
     ['QuickWinEvaluation', QuickWinEvaluationQuery],
     ['ReadingsOfProgramme', ReadingsOfProgrammeSubscription],
+    ['AlertChanged', AlertChangedSubscription],
   ])('%s is valid against gateway/schema.graphql', (_name, document) => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });

@@ -1,5 +1,11 @@
 import type { FeatureCollection, Point } from 'geojson';
-import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import type {
+  ExpressionSpecification,
+  GeoJSONSourceSpecification,
+  LayerSpecification,
+  StyleSpecification,
+} from 'maplibre-gl';
+import { ALERT_COLOURS, levelRank } from '#lib/alerts/open-alerts.ts';
 import type { Basemap } from './basemap.ts';
 import { SAMPLE_AREA, SAMPLE_RIVERS } from './offline-geography.ts';
 import type { Site, SiteState, SiteStatus } from './site-status.ts';
@@ -86,6 +92,10 @@ export interface SiteFeatureProperties {
   name: string;
   status: SiteStatus;
   stale: number;
+  /** The highest open alert level, or '' with none. */
+  alert: string;
+  /** 1 (WASPADA, or a level a rule named itself) to 3 (AWAS); 0 with no open alert. */
+  alertRank: number;
 }
 
 /** Sites as GeoJSON points carrying their status, for the clustered source. */
@@ -105,6 +115,8 @@ export function sitesGeoJson(
           name: site.name,
           status: state?.status ?? 'no-data',
           stale: (state?.stale ?? 0) + (state?.silent ?? 0),
+          alert: state?.alertLevel ?? '',
+          alertRank: state?.alertLevel === undefined ? 0 : Math.max(1, levelRank(state.alertLevel)),
         },
         geometry: { type: 'Point', coordinates: [site.longitude, site.latitude] },
       };
@@ -116,7 +128,8 @@ const countOf = (status: SiteStatus) => ['+', ['case', ['==', ['get', 'status'],
 
 /**
  * Clustering in the source: many sites merge into one circle per area with counts by status,
- * so a cluster holding one stale site is amber even when its other sites are live.
+ * so a cluster holding one stale site is amber even when its other sites are live; an open
+ * alert outranks every status, the highest one colouring the cluster.
  */
 export function sitesSource(
   data: FeatureCollection<Point, SiteFeatureProperties>,
@@ -127,8 +140,27 @@ export function sitesSource(
     cluster: true,
     clusterRadius: 36,
     clusterMaxZoom: 14,
-    clusterProperties: { live: countOf('live'), stale: countOf('stale'), nodata: countOf('no-data') },
+    clusterProperties: {
+      live: countOf('live'),
+      stale: countOf('stale'),
+      nodata: countOf('no-data'),
+      alertRank: ['max', ['get', 'alertRank']],
+    },
   };
+}
+
+/** Colours by the highest open alert when a site (or cluster) has one, else by `otherwise`. */
+function byAlert(otherwise: ExpressionSpecification): ExpressionSpecification {
+  return [
+    'case',
+    ['>=', ['get', 'alertRank'], 3],
+    ALERT_COLOURS.AWAS,
+    ['>=', ['get', 'alertRank'], 2],
+    ALERT_COLOURS.SIAGA,
+    ['>=', ['get', 'alertRank'], 1],
+    ALERT_COLOURS.WASPADA,
+    otherwise,
+  ];
 }
 
 export const SITE_LAYERS: LayerSpecification[] = [
@@ -138,14 +170,14 @@ export const SITE_LAYERS: LayerSpecification[] = [
     source: SITES_SOURCE,
     filter: ['has', 'point_count'],
     paint: {
-      'circle-color': [
+      'circle-color': byAlert([
         'case',
         ['>', ['get', 'stale'], 0],
         STATUS_COLOURS.stale,
         ['>', ['get', 'live'], 0],
         STATUS_COLOURS.live,
         STATUS_COLOURS['no-data'],
-      ],
+      ]),
       'circle-opacity': 0.85,
       'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 100, 26],
       'circle-stroke-color': BACKGROUND,
@@ -158,7 +190,7 @@ export const SITE_LAYERS: LayerSpecification[] = [
     source: SITES_SOURCE,
     filter: ['!', ['has', 'point_count']],
     paint: {
-      'circle-color': [
+      'circle-color': byAlert([
         'match',
         ['get', 'status'],
         'live',
@@ -166,7 +198,7 @@ export const SITE_LAYERS: LayerSpecification[] = [
         'stale',
         STATUS_COLOURS.stale,
         STATUS_COLOURS['no-data'],
-      ],
+      ]),
       'circle-radius': 9,
       'circle-stroke-color': BACKGROUND,
       'circle-stroke-width': 2,

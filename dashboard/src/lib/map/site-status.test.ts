@@ -98,4 +98,22 @@ describe('sites', () => {
     if (!market) throw new Error('no site');
     expect(siteState(market, () => undefined, NOW).status).toBe('no-data');
   });
+
+  it('carries the highest alert level open on its datastreams beside its freshness', () => {
+    const [bridge] = groupSites(things);
+    if (!bridge) throw new Error('no site');
+    const asked: string[][] = [];
+    const state = siteState(
+      bridge,
+      () => secondsAgo(5),
+      NOW,
+      (ids) => {
+        asked.push([...ids].sort());
+        return ids.has('level-b') ? 'SIAGA' : undefined;
+      },
+    );
+    expect(state).toMatchObject({ status: 'live', alertLevel: 'SIAGA' });
+    expect(asked).toEqual([['level', 'level-b', 'rain']]);
+    expect(siteState(bridge, () => secondsAgo(5), NOW).alertLevel).toBeUndefined();
+  });
 });

@@ -35,6 +35,8 @@ export interface SiteState {
   datastreams: number;
   /** The newest observation at the site. */
   newest: Date | undefined;
+  /** The highest level of the alerts open on its datastreams; the map colours the site by it. */
+  alertLevel: string | undefined;
 }
 
 /** Groups devices by their location, in the order the locations first appear. */
@@ -57,6 +59,7 @@ export function siteState(
   site: Site,
   latestOf: (datastreamId: string) => Date | undefined,
   now: Date,
+  alertLevelOf: (datastreamIds: ReadonlySet<string>) => string | undefined = () => undefined,
 ): SiteState {
   let stale = 0;
   let silent = 0;
@@ -74,5 +77,6 @@ export function siteState(
   }
   const status: SiteStatus =
     datastreams === 0 || silent === datastreams ? 'no-data' : stale + silent > 0 ? 'stale' : 'live';
-  return { status, stale, silent, datastreams, newest };
+  const ids = new Set(site.things.flatMap((thing) => thing.datastreams.map((datastream) => datastream.id)));
+  return { status, stale, silent, datastreams, newest, alertLevel: alertLevelOf(ids) };
 }

@@ -1,0 +1,138 @@
+import type { Client } from '@urql/core';
+import { subscriptionStore } from '@urql/svelte';
+import { applyAlertChanges, compareAlerts, highestLevel } from '#lib/alerts/open-alerts.ts';
+import { type AlertChangedData, AlertChangedSubscription, type LiveAlert } from '#lib/graphql/alerts.ts';
+import { defaultRetryDelay } from '#lib/live-feed.svelte.ts';
+import { type FrameScheduler, nextFrame } from '#lib/live-readings.svelte.ts';
+
+/**
+ * The open alerts on screen. Changes wait in a plain buffer and reach the reactive state at most
+ * once per frame, as LiveReadings does with readings: the burst of open alerts a subscription
+ * starts with, or a storm of transitions, costs one DOM update.
+ */
+export class OpenAlerts {
+  #byId = $state.raw<ReadonlyMap<string, LiveAlert>>(new Map());
+  readonly #pending: LiveAlert[] = [];
+  #replace = false;
+  readonly #schedule: FrameScheduler;
+  #scheduled = false;
+
+  constructor(schedule: FrameScheduler = nextFrame) {
+    this.#schedule = schedule;
+  }
+
+  /** Highest level first, then the most recently opened. */
+  readonly list: LiveAlert[] = $derived.by(() => [...this.#byId.values()].toSorted(compareAlerts));
+
+  /** The highest level open on any of these datastreams (e.g. one site's), if any. */
+  highestLevel(datastreamIds: ReadonlySet<string>): string | undefined {
+    return highestLevel(this.#byId.values(), datastreamIds);
+  }
+
+  push(alert: LiveAlert): void {
+    this.#pending.push(alert);
+    this.#request();
+  }
+
+  /**
+   * The stream starts over (a reconnect resends every open alert): what arrives from now on
+   * replaces the screen at the next frame, so an alert closed while disconnected goes away.
+   */
+  startOver(): void {
+    this.#pending.length = 0;
+    this.#replace = true;
+    this.#request();
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    const base = this.#replace ? new Map<string, LiveAlert>() : this.#byId;
+    this.#replace = false;
+    this.#byId = applyAlertChanges(base, this.#pending.splice(0));
+  }
+
+  #request(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => this.flush());
+  }
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+/**
+ * One `alertChanged` subscription for a whole view, reconnecting with backoff when it drops.
+ * Read-only: acknowledging needs a signed-in operator, which the dashboard does not have yet.
+ */
+export class LiveAlerts {
+  readonly open: OpenAlerts;
+  readonly #client: Client;
+  readonly #fetch: typeof fetch;
+  #running = false;
+  #stop: (() => void) | undefined;
+  #retry: Timer | undefined;
+  #attempt = 0;
+
+  constructor(client: Client, options: { schedule?: FrameScheduler; fetch?: typeof fetch } = {}) {
+    this.#client = client;
+    this.open = new OpenAlerts(options.schedule);
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const store = subscriptionStore({
+      client: this.#client,
+      query: AlertChangedSubscription,
+      context: { fetch: this.#watchingFetch },
+    });
+    // The store repeats the last event's data and error with every state change; each is handled once.
+    let seenData: AlertChangedData | undefined;
+    let seenError: unknown;
+    const unsubscribe = store.subscribe((state) => {
+      if (state.data && state.data !== seenData) {
+        seenData = state.data;
+        this.open.push(state.data.alertChanged);
+      }
+      if (state.error && state.error !== seenError) {
+        seenError = state.error;
+        console.warn('live alerts:', state.error.message);
+      }
+      if (!state.fetching) this.#closed(store);
+    });
+    this.#stop = () => {
+      unsubscribe();
+    };
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#stop?.();
+    this.#stop = undefined;
+  }
+
+  /** The stream (re)opened: the open alerts come again, first of all. */
+  readonly #watchingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const response = await this.#fetch(input, init);
+    if (response.ok && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
+      this.#attempt = 0;
+      this.open.startOver();
+    }
+    return response;
+  };
+
+  #closed(store: { pause(): void; resume(): void }): void {
+    if (!this.#running || this.#retry) return;
+    this.#retry = setTimeout(
+      () => {
+        this.#retry = undefined;
+        store.pause();
+        store.resume();
+      },
+      defaultRetryDelay(this.#attempt++),
+    );
+  }
+}

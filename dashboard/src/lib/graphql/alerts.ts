@@ -1,0 +1,67 @@
+import { gql } from '@urql/core';
+import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
+
+export type AlertState = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'CLOSED';
+
+export interface LiveAlert {
+  id: string;
+  state: AlertState;
+  /** WASPADA, SIAGA or AWAS with the default names; a rule may name its levels otherwise. */
+  level: string;
+  /** The rule's measure at the last transition. */
+  value: number;
+  /** ISO 8601 with offset. */
+  openedAt: string;
+  acknowledgedAt: string | null;
+  /** Null unless the caller is signed in (the wall is not). */
+  acknowledgedBy: string | null;
+  rule: { id: string; name: string; kind: 'THRESHOLD' | 'RATE_OF_RISE' | 'NO_DATA' };
+  datastream: {
+    id: string;
+    unit: string;
+    observedProperty: { name: LocalizedText };
+    thing: { id: string; name: string; location: { id: string; name: string } };
+  };
+}
+
+export interface AlertChangedData {
+  alertChanged: LiveAlert;
+}
+
+/** Every alert open now, then each alert again whenever one of its transitions commits. */
+export const AlertChangedSubscription = gql<AlertChangedData, Record<string, never>>`
+  subscription AlertChanged {
+    alertChanged {
+      id
+      state
+      level
+      value
+      openedAt
+      acknowledgedAt
+      acknowledgedBy
+      rule {
+        id
+        name
+        kind
+      }
+      datastream {
+        id
+        unit
+        observedProperty {
+          name {
+            id
+            en
+          }
+        }
+        thing {
+          id
+          name
+          location {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`;
