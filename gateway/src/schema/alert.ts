@@ -453,188 +453,179 @@ async function actorName(tx: Prisma.TransactionClient, viewer: Viewer): Promise<
   return `${user.name} <${user.email}>`;
 }
 
-builder.mutationFields((t) => ({
-  createAlertRule: t.prismaField({
-    type: 'AlertRule',
-    description: 'Adds an alert rule (administrators and operators).',
-    args: { input: t.arg({ type: CreateAlertRuleInput, required: true }) },
-    authScopes: { operator: true },
-    ...auditedRefusal,
-    resolve: async (query, _root, { input }, context) => {
-      const changed = await audited(context, async (tx, viewer) => {
-        const rule: AlertRuleInput = {
-          name: input.name,
-          kind: input.kind,
-          levels: input.levels,
-          ...given({
+builder.mutationFields((t) => {
+  /** Acknowledge and close: an operator acts on one alert with an optional note, audited. */
+  const alertAction = (
+    action: 'acknowledgeAlert' | 'closeAlert',
+    description: string,
+    change: typeof acknowledgeAlert | typeof closeAlert,
+  ) =>
+    t.prismaField({
+      type: 'Alert',
+      description,
+      args: {
+        id: t.arg.globalID({ required: true }),
+        note: t.arg.string({ required: false, validate: note }),
+      },
+      authScopes: { operator: true },
+      ...auditedRefusal,
+      resolve: async (query, _root, args, context) => {
+        const changed = await audited(context, async (tx, viewer) => {
+          const id = uuidOf(idOf(args.id, 'Alert'), 'alert');
+          const text = args.note?.trim() || undefined;
+          await change(sqlOf(tx), {
+            alertId: id,
+            by: await actorName(tx, viewer),
+            ...(text ? { note: text } : {}),
+            now: new Date(),
+          });
+          await recordAudit(tx, viewer, { action, outcome: 'ok', targetId: id });
+          return id;
+        });
+        return context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: changed } });
+      },
+    });
+  return {
+    createAlertRule: t.prismaField({
+      type: 'AlertRule',
+      description: 'Adds an alert rule (administrators and operators).',
+      args: { input: t.arg({ type: CreateAlertRuleInput, required: true }) },
+      authScopes: { operator: true },
+      ...auditedRefusal,
+      resolve: async (query, _root, { input }, context) => {
+        const changed = await audited(context, async (tx, viewer) => {
+          const rule: AlertRuleInput = {
+            name: input.name,
+            kind: input.kind,
+            levels: input.levels,
+            ...given({
+              windowSeconds: input.windowSeconds,
+              pendingSeconds: input.pendingSeconds,
+              enabled: input.enabled,
+            }),
+            target: given({
+              datastreamId: input.datastreamId
+                ? parseDatastreamId(idOf(input.datastreamId, 'Datastream'))
+                : undefined,
+              programmeId: input.programmeId ? idOf(input.programmeId, 'Programme') : undefined,
+              observedPropertyId: input.observedPropertyId
+                ? idOf(input.observedPropertyId, 'ObservedProperty')
+                : undefined,
+              thingId: input.thingId ? idOf(input.thingId, 'Thing') : undefined,
+              locationId: input.locationId ? idOf(input.locationId, 'Location') : undefined,
+            }),
+          };
+          const id = await createAlertRule(sqlOf(tx), rule);
+          await recordAudit(tx, viewer, {
+            action: 'createAlertRule',
+            outcome: 'ok',
+            targetId: id,
+            detail: { name: input.name, kind: input.kind },
+          });
+          return id;
+        });
+        return context.prisma.alertRule.findUniqueOrThrow({ ...query, where: { id: changed } });
+      },
+    }),
+    updateAlertRule: t.prismaField({
+      type: 'AlertRule',
+      description:
+        'Changes a rule (administrators and operators); `enabled: false` stops it and keeps its history.',
+      args: { input: t.arg({ type: UpdateAlertRuleInput, required: true }) },
+      authScopes: { operator: true },
+      ...auditedRefusal,
+      resolve: async (query, _root, { input }, context) => {
+        const changed = await audited(context, async (tx, viewer) => {
+          const id = uuidOf(idOf(input.id, 'AlertRule'), 'alert rule');
+          const change = given({
+            name: input.name,
+            levels: input.levels,
             windowSeconds: input.windowSeconds,
             pendingSeconds: input.pendingSeconds,
             enabled: input.enabled,
-          }),
-          target: given({
-            datastreamId: input.datastreamId
-              ? parseDatastreamId(idOf(input.datastreamId, 'Datastream'))
-              : undefined,
-            programmeId: input.programmeId ? idOf(input.programmeId, 'Programme') : undefined,
-            observedPropertyId: input.observedPropertyId
-              ? idOf(input.observedPropertyId, 'ObservedProperty')
-              : undefined,
-            thingId: input.thingId ? idOf(input.thingId, 'Thing') : undefined,
-            locationId: input.locationId ? idOf(input.locationId, 'Location') : undefined,
-          }),
-        };
-        const id = await createAlertRule(sqlOf(tx), rule);
-        await recordAudit(tx, viewer, {
-          action: 'createAlertRule',
-          outcome: 'ok',
-          targetId: id,
-          detail: { name: input.name, kind: input.kind },
+          });
+          await updateAlertRule(sqlOf(tx), id, change);
+          await recordAudit(tx, viewer, {
+            action: 'updateAlertRule',
+            outcome: 'ok',
+            targetId: id,
+            detail: { fields: Object.keys(change) },
+          });
+          return id;
         });
-        return id;
-      });
-      return context.prisma.alertRule.findUniqueOrThrow({ ...query, where: { id: changed } });
-    },
-  }),
-  updateAlertRule: t.prismaField({
-    type: 'AlertRule',
-    description:
-      'Changes a rule (administrators and operators); `enabled: false` stops it and keeps its history.',
-    args: { input: t.arg({ type: UpdateAlertRuleInput, required: true }) },
-    authScopes: { operator: true },
-    ...auditedRefusal,
-    resolve: async (query, _root, { input }, context) => {
-      const changed = await audited(context, async (tx, viewer) => {
-        const id = uuidOf(idOf(input.id, 'AlertRule'), 'alert rule');
-        const change = given({
-          name: input.name,
-          levels: input.levels,
-          windowSeconds: input.windowSeconds,
-          pendingSeconds: input.pendingSeconds,
-          enabled: input.enabled,
-        });
-        await updateAlertRule(sqlOf(tx), id, change);
-        await recordAudit(tx, viewer, {
-          action: 'updateAlertRule',
-          outcome: 'ok',
-          targetId: id,
-          detail: { fields: Object.keys(change) },
-        });
-        return id;
-      });
-      return context.prisma.alertRule.findUniqueOrThrow({ ...query, where: { id: changed } });
-    },
-  }),
-  deleteAlertRule: t.field({
-    type: 'ID',
-    description:
-      'Deletes a rule that never raised an alert and returns its id (administrators and operators). A rule with alerts is refused: disable it instead, so their history keeps its rule.',
-    args: { id: t.arg.globalID({ required: true }) },
-    authScopes: { operator: true },
-    ...auditedRefusal,
-    resolve: (_root, args, context) =>
-      audited(context, async (tx, viewer) => {
-        const id = uuidOf(idOf(args.id, 'AlertRule'), 'alert rule');
-        await deleteAlertRule(sqlOf(tx), id);
-        await recordAudit(tx, viewer, { action: 'deleteAlertRule', outcome: 'ok', targetId: id });
-        return encodeGlobalID('AlertRule', id);
-      }),
-  }),
-  acknowledgeAlert: t.prismaField({
-    type: 'Alert',
-    description:
+        return context.prisma.alertRule.findUniqueOrThrow({ ...query, where: { id: changed } });
+      },
+    }),
+    deleteAlertRule: t.field({
+      type: 'ID',
+      description:
+        'Deletes a rule that never raised an alert and returns its id (administrators and operators). A rule with alerts is refused: disable it instead, so their history keeps its rule.',
+      args: { id: t.arg.globalID({ required: true }) },
+      authScopes: { operator: true },
+      ...auditedRefusal,
+      resolve: (_root, args, context) =>
+        audited(context, async (tx, viewer) => {
+          const id = uuidOf(idOf(args.id, 'AlertRule'), 'alert rule');
+          await deleteAlertRule(sqlOf(tx), id);
+          await recordAudit(tx, viewer, { action: 'deleteAlertRule', outcome: 'ok', targetId: id });
+          return encodeGlobalID('AlertRule', id);
+        }),
+    }),
+    acknowledgeAlert: alertAction(
+      'acknowledgeAlert',
       'A person takes an OPEN alert in hand (operators and administrators); reminders "until acknowledged" stop.',
-    args: {
-      id: t.arg.globalID({ required: true }),
-      note: t.arg.string({ required: false, validate: note }),
-    },
-    authScopes: { operator: true },
-    ...auditedRefusal,
-    resolve: async (query, _root, args, context) => {
-      const changed = await audited(context, async (tx, viewer) => {
-        const id = uuidOf(idOf(args.id, 'Alert'), 'alert');
-        const text = args.note?.trim() || undefined;
-        await acknowledgeAlert(sqlOf(tx), {
-          alertId: id,
-          by: await actorName(tx, viewer),
-          ...(text ? { note: text } : {}),
-          now: new Date(),
-        });
-        await recordAudit(tx, viewer, { action: 'acknowledgeAlert', outcome: 'ok', targetId: id });
-        return id;
-      });
-      return context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: changed } });
-    },
-  }),
-  closeAlert: t.prismaField({
-    type: 'Alert',
-    description:
+      acknowledgeAlert,
+    ),
+    closeAlert: alertAction(
+      'closeAlert',
       'Closes an alert in any other state (operators and administrators). If its condition still holds, a fresh alert opens after the pending period.',
-    args: {
-      id: t.arg.globalID({ required: true }),
-      note: t.arg.string({ required: false, validate: note }),
-    },
-    authScopes: { operator: true },
-    ...auditedRefusal,
-    resolve: async (query, _root, args, context) => {
-      const changed = await audited(context, async (tx, viewer) => {
-        const id = uuidOf(idOf(args.id, 'Alert'), 'alert');
-        const text = args.note?.trim() || undefined;
-        await closeAlert(sqlOf(tx), {
-          alertId: id,
-          by: await actorName(tx, viewer),
-          ...(text ? { note: text } : {}),
-          now: new Date(),
+      closeAlert,
+    ),
+    createWebhook: t.prismaField({
+      type: 'Webhook',
+      description: 'Adds a webhook for alert events (administrators).',
+      args: { input: t.arg({ type: CreateWebhookInput, required: true }) },
+      authScopes: { admin: true },
+      ...auditedRefusal,
+      resolve: async (query, _root, { input }, context) => {
+        const changed = await audited(context, async (tx, viewer) => {
+          const id = await createWebhook(sqlOf(tx), {
+            ...given({ levels: input.levels, enabled: input.enabled }),
+            name: input.name,
+            url: input.url,
+            secret: input.secret,
+          });
+          // The secret stays out of the audit trail like everywhere else.
+          await recordAudit(tx, viewer, {
+            action: 'createWebhook',
+            outcome: 'ok',
+            targetId: id,
+            detail: { name: input.name, url: input.url },
+          });
+          return id;
         });
-        await recordAudit(tx, viewer, { action: 'closeAlert', outcome: 'ok', targetId: id });
-        return id;
-      });
-      return context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: changed } });
-    },
-  }),
-  createWebhook: t.prismaField({
-    type: 'Webhook',
-    description: 'Adds a webhook for alert events (administrators).',
-    args: { input: t.arg({ type: CreateWebhookInput, required: true }) },
-    authScopes: { admin: true },
-    ...auditedRefusal,
-    resolve: async (query, _root, { input }, context) => {
-      const changed = await audited(context, async (tx, viewer) => {
-        const id = await createWebhook(sqlOf(tx), {
-          ...given({ levels: input.levels, enabled: input.enabled }),
-          name: input.name,
-          url: input.url,
-          secret: input.secret,
-        });
-        // The secret stays out of the audit trail like everywhere else.
-        await recordAudit(tx, viewer, {
-          action: 'createWebhook',
-          outcome: 'ok',
-          targetId: id,
-          detail: { name: input.name, url: input.url },
-        });
-        return id;
-      });
-      return context.prisma.webhook.findUniqueOrThrow({ ...query, where: { id: changed } });
-    },
-  }),
-  deleteWebhook: t.field({
-    type: 'ID',
-    description:
-      'Removes a webhook and its deliveries, and returns its id (administrators). The alert history stays.',
-    args: { id: t.arg.globalID({ required: true }) },
-    authScopes: { admin: true },
-    ...auditedRefusal,
-    resolve: (_root, args, context) =>
-      audited(context, async (tx, viewer) => {
-        const id = uuidOf(idOf(args.id, 'Webhook'), 'webhook');
-        if (!(await deleteWebhook(sqlOf(tx), id))) {
-          throw new AlertActionError(`webhook ${id} does not exist; check the id`);
-        }
-        await recordAudit(tx, viewer, { action: 'deleteWebhook', outcome: 'ok', targetId: id });
-        return encodeGlobalID('Webhook', id);
-      }),
-  }),
-}));
+        return context.prisma.webhook.findUniqueOrThrow({ ...query, where: { id: changed } });
+      },
+    }),
+    deleteWebhook: t.field({
+      type: 'ID',
+      description:
+        'Removes a webhook and its deliveries, and returns its id (administrators). The alert history stays.',
+      args: { id: t.arg.globalID({ required: true }) },
+      authScopes: { admin: true },
+      ...auditedRefusal,
+      resolve: (_root, args, context) =>
+        audited(context, async (tx, viewer) => {
+          const id = uuidOf(idOf(args.id, 'Webhook'), 'webhook');
+          if (!(await deleteWebhook(sqlOf(tx), id))) {
+            throw new AlertActionError(`webhook ${id} does not exist; check the id`);
+          }
+          await recordAudit(tx, viewer, { action: 'deleteWebhook', outcome: 'ok', targetId: id });
+          return encodeGlobalID('Webhook', id);
+        }),
+    }),
+  };
+});
 
 // ---------------------------------------------------------------------------------------------
 // Subscription
