@@ -285,4 +285,50 @@ describe('dashboard views in Chromium', () => {
     await poll(() => title.textContent()).not.toBe(first);
     await checkView('wall-id');
   });
+
+  it('shows an alert raised by MQTT readings on the alert strip, the wall and the map, in both languages', async () => {
+    // The sample threshold rule waits 60 s before it opens; the test tunes it as the flood drill
+    // does (rules are data), so the first reading above SIAGA opens the alert.
+    await hub.database.sql.query(
+      `UPDATE alert_rule SET pending_seconds = 0 WHERE is_sample AND kind = 'THRESHOLD'`,
+    );
+    await page.goto(hub.addresses.dashboard);
+    const strip = page.getByTestId('alert-strip');
+    await strip.waitFor();
+    await publish('baliase-river-01', { water_level: 3.2, rainfall: 1 });
+
+    const alert = strip
+      .locator('li', { hasText: 'Tinggi muka air sungai (contoh)' })
+      .filter({ hasText: 'Pos duga air Sungai Baliase' });
+    await poll(() => alert.getAttribute('data-level')).toBe('SIAGA');
+    await alert.getByText('Siaga', { exact: true }).waitFor();
+    await alert.getByText('Nilai 3,2 m').waitFor();
+    await alert.getByText('Terbuka').waitFor();
+    await alert.getByText('Jembatan Baliase').waitFor();
+    await checkView('alerts-wallboard-id');
+
+    await switchLanguage('en');
+    await alert.getByText('Siaga (watch)').waitFor();
+    await alert.getByText('Value 3.2 m').waitFor();
+    await alert.getByText('Open', { exact: true }).waitFor();
+    await checkView('alerts-wallboard-en');
+    await switchLanguage('id');
+
+    // The map colours the site by its alert and keeps its freshness beside it.
+    await page.goto(`${hub.addresses.dashboard}map`);
+    const baliase = page.getByTestId('site-baliase-bridge');
+    await poll(() => baliase.getAttribute('data-alert')).toBe('SIAGA');
+    expect(await baliase.getAttribute('data-status')).toBe('live');
+    await baliase.getByText('Peringatan Siaga').waitFor();
+    await page.locator('.site-label', { hasText: 'Jembatan Baliase · Peringatan Siaga' }).waitFor();
+
+    await page.goto(`${hub.addresses.dashboard}wall?lang=en`);
+    await page
+      .getByTestId('alert-strip')
+      .locator('li', { hasText: 'Pos duga air Sungai Baliase' })
+      .getByText('Siaga (watch)')
+      .first()
+      .waitFor();
+    await checkView('alerts-wall-en');
+  });
 });
