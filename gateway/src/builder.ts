@@ -35,6 +35,8 @@ export const builder = new SchemaBuilder<{
     admin: boolean;
     /** An operator (control room) or administrator allowed to write. */
     operator: boolean;
+    /** An operator or administrator, reading (any of their sessions or keys). */
+    monitor: boolean;
     /** A reporter of this agency allowed to write. */
     reporterFor: string;
   };
@@ -80,6 +82,7 @@ export const builder = new SchemaBuilder<{
         session: viewer?.via === 'session',
         admin: viewer?.role === 'ADMIN' && viewer.canWrite,
         operator: (viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN') && viewer.canWrite,
+        monitor: viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN',
         reporterFor: (agencyId) =>
           viewer?.role === 'REPORTER' && viewer.canWrite && viewer.agencyId === agencyId,
       };

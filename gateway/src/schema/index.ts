@@ -14,5 +14,6 @@ import './progress-report.ts';
 import './auth.ts';
 import './audit-event.ts';
 import './alert.ts';
+import './dead-letter.ts';
 
 export const schema = builder.toSchema();
