@@ -60,6 +60,15 @@ export class OpenAlerts {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+export interface LiveAlertsOptions {
+  /** When buffered changes reach the screen; tests pass a manual one. */
+  schedule?: FrameScheduler;
+  /** What the stream is fetched with; tests pass a fake. Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Milliseconds before retry number `attempt` (0 for the first retry). */
+  retryDelay?: (attempt: number) => number;
+}
+
 /**
  * One `alertChanged` subscription for a whole view, reconnecting with backoff when it drops.
  * Read-only: acknowledging needs a signed-in operator, which the dashboard does not have yet.
@@ -68,42 +77,23 @@ export class LiveAlerts {
   readonly open: OpenAlerts;
   readonly #client: Client;
   readonly #fetch: typeof fetch;
+  readonly #retryDelay: (attempt: number) => number;
   #running = false;
   #stop: (() => void) | undefined;
   #retry: Timer | undefined;
   #attempt = 0;
 
-  constructor(client: Client, options: { schedule?: FrameScheduler; fetch?: typeof fetch } = {}) {
+  constructor(client: Client, options: LiveAlertsOptions = {}) {
     this.#client = client;
     this.open = new OpenAlerts(options.schedule);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    const store = subscriptionStore({
-      client: this.#client,
-      query: AlertChangedSubscription,
-      context: { fetch: this.#watchingFetch },
-    });
-    // The store repeats the last event's data and error with every state change; each is handled once.
-    let seenData: AlertChangedData | undefined;
-    let seenError: unknown;
-    const unsubscribe = store.subscribe((state) => {
-      if (state.data && state.data !== seenData) {
-        seenData = state.data;
-        this.open.push(state.data.alertChanged);
-      }
-      if (state.error && state.error !== seenError) {
-        seenError = state.error;
-        console.warn('live alerts:', state.error.message);
-      }
-      if (!state.fetching) this.#closed(store);
-    });
-    this.#stop = () => {
-      unsubscribe();
-    };
+    this.#open();
   }
 
   stop(): void {
@@ -124,15 +114,38 @@ export class LiveAlerts {
     return response;
   };
 
-  #closed(store: { pause(): void; resume(): void }): void {
+  #open(): void {
+    this.#stop?.();
+    const store = subscriptionStore({
+      client: this.#client,
+      query: AlertChangedSubscription,
+      context: { fetch: this.#watchingFetch },
+    });
+    // The store repeats the last event's data and error with every state change; each is handled once.
+    let seenData: AlertChangedData | undefined;
+    let seenError: unknown;
+    this.#stop = store.subscribe((state) => {
+      if (state.data && state.data !== seenData) {
+        seenData = state.data;
+        this.open.push(state.data.alertChanged);
+      }
+      if (state.error && state.error !== seenError) {
+        seenError = state.error;
+        console.warn('live alerts:', state.error.message);
+      }
+      if (!state.fetching) this.#closed();
+    });
+  }
+
+  /** The stream ended or failed: a fresh subscription after a backoff. */
+  #closed(): void {
     if (!this.#running || this.#retry) return;
     this.#retry = setTimeout(
       () => {
         this.#retry = undefined;
-        store.pause();
-        store.resume();
+        if (this.#running) this.#open();
       },
-      defaultRetryDelay(this.#attempt++),
+      this.#retryDelay(this.#attempt++),
     );
   }
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { sitesGeoJson } from './map-style.ts';
+import type { Site, SiteState } from './site-status.ts';
+
+const site = (id: string): Site => ({
+  id,
+  databaseId: id,
+  name: id,
+  latitude: -2.6,
+  longitude: 120.3,
+  things: [],
+});
+const state = (alertLevel: string | undefined): SiteState => ({
+  status: 'live',
+  stale: 0,
+  silent: 0,
+  datastreams: 1,
+  newest: undefined,
+  alertLevel,
+});
+
+describe('sitesGeoJson', () => {
+  it('ranks each site by its highest open alert, for the colour of its point and its cluster', () => {
+    const sites = ['awas', 'siaga', 'custom', 'none'].map(site);
+    const states = new Map([
+      ['awas', state('AWAS')],
+      ['siaga', state('SIAGA')],
+      ['custom', state('BANJIR')],
+      ['none', state(undefined)],
+    ]);
+    const properties = sitesGeoJson(sites, states).features.map((f) => [
+      f.properties.alert,
+      f.properties.alertRank,
+    ]);
+    expect(properties).toEqual([
+      ['AWAS', 3],
+      ['SIAGA', 2],
+      ['BANJIR', 1],
+      ['', 0],
+    ]);
+  });
+});
