@@ -5,12 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectFleet, numberedReadings, registerFleet, storedReadingCount } from './testing/fleet.ts';
 import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
-import {
-  freePort,
-  infraMosquittoSettings,
-  type PrivateMosquitto,
-  startPrivateMosquitto,
-} from './testing/servers.ts';
+import { freePort, type PrivateMosquitto, startQueueingMosquitto } from './testing/servers.ts';
 import { INGEST_MAIN, type LogLine, spawnWorker } from './testing/worker-process.ts';
 
 const DEVICES = Array.from({ length: 5 }, (_, i) => `persistence-device-${i}`);
@@ -26,12 +21,7 @@ let broker: PrivateMosquitto;
 beforeAll(async () => {
   db = await createTestDatabase();
   await registerFleet(db.database, DEVICES);
-  broker = await startPrivateMosquitto({
-    settings: [
-      'allow_anonymous true',
-      ...(await infraMosquittoSettings(['max_queued_messages', 'max_queued_bytes', 'max_inflight_messages'])),
-    ],
-  });
+  broker = await startQueueingMosquitto();
 });
 
 afterAll(async () => {

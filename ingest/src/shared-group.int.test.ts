@@ -7,12 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectFleet, numberedReadings, registerFleet, storedReadingCount } from './testing/fleet.ts';
 import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
-import {
-  freePort,
-  infraMosquittoSettings,
-  type PrivateMosquitto,
-  startPrivateMosquitto,
-} from './testing/servers.ts';
+import { freePort, type PrivateMosquitto, startQueueingMosquitto } from './testing/servers.ts';
 import { INGEST_MAIN, type LogLine, spawnWorker, type WorkerProcess } from './testing/worker-process.ts';
 
 const DEVICES = Array.from({ length: 4 }, (_, i) => `shared-group-device-${i}`);
@@ -25,12 +20,7 @@ let broker: PrivateMosquitto;
 beforeAll(async () => {
   db = await createTestDatabase();
   await registerFleet(db.database, DEVICES);
-  broker = await startPrivateMosquitto({
-    settings: [
-      'allow_anonymous true',
-      ...(await infraMosquittoSettings(['max_queued_messages', 'max_queued_bytes', 'max_inflight_messages'])),
-    ],
-  });
+  broker = await startQueueingMosquitto();
 });
 
 afterAll(async () => {

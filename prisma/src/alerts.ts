@@ -767,19 +767,9 @@ export async function listAlerts(
   return rows;
 }
 
-export interface AlertEventRow {
+/** A history row as stored: what was recorded, with its id. */
+export interface AlertEventRow extends AlertEventInput {
   id: string;
-  alertId: string;
-  at: Date;
-  type: AlertEventType;
-  fromState: AlertState | null;
-  toState: AlertState;
-  fromLevel: string | null;
-  toLevel: string;
-  value: number | null;
-  readingTime: Date | null;
-  actor: string | null;
-  note: string | null;
 }
 
 /** The history of alerts in the order it was written; all of it, or of one alert. */

@@ -57,6 +57,19 @@ export async function infraMosquittoSettings(options: readonly string[]): Promis
   });
 }
 
+/**
+ * A private broker as the delivery tests need it: anonymous clients, and the production broker's
+ * queue and inflight limits (the defaults would drop a backlog silently).
+ */
+export async function startQueueingMosquitto(): Promise<PrivateMosquitto> {
+  return startPrivateMosquitto({
+    settings: [
+      'allow_anonymous true',
+      ...(await infraMosquittoSettings(['max_queued_messages', 'max_queued_bytes', 'max_inflight_messages'])),
+    ],
+  });
+}
+
 export interface PrivateMosquitto {
   url: string;
   /** Stops it with SIGTERM (Mosquitto saves its persistence database on the way out). */
