@@ -1,78 +1,23 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { MqttClient } from 'mqtt';
 import pino from 'pino';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, checkView as checkPage, launchChromium, poll, SampleDevices } from './browser-testing.ts';
 import { Hub } from './hub.ts';
-import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
+import { embeddedTestConfig } from './testing.ts';
 
 // The map, chart, evaluation and wall views in a real headless Chromium on the embedded hub:
 // readings published over MQTT must change them, in both languages, with no serious
 // accessibility violation (axe) and no horizontal scrolling on a 390 px phone.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
 let hub: Hub;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const devices = new Map<string, MqttClient>();
-
-/** Waits for a value in the page; loading views on the embedded hub takes seconds, not one. */
-const poll = <T>(value: () => Promise<T> | T, timeout = 20_000) => expect.poll(value, { timeout });
-
-async function publish(deviceId: string, values: Record<string, number>, time = new Date()): Promise<void> {
-  let device = devices.get(deviceId);
-  if (!device) {
-    device = await connectSampleDevice(hub.addresses.mqtt, deviceId);
-    devices.set(deviceId, device);
-  }
-  await device.publishAsync(
-    `bisa/v1/${deviceId}/readings`,
-    JSON.stringify({ time: time.toISOString(), values }),
-    {
-      qos: 1,
-    },
-  );
-}
-
-/** Serious and critical WCAG 2.1 A/AA violations on the page as it is now, with where they are. */
-async function axeViolations(target: Page): Promise<string[]> {
-  await target.addScriptTag({ path: AXE });
-  const violations = await target.evaluate(async () => {
-    type AxeResult = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const axe = (
-      window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResult> } }
-    ).axe;
-    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map(
-        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-      );
-  });
-  return violations;
-}
-
-/** How many CSS pixels the page is wider than a 390 px phone screen (0 when it fits). */
-async function phoneOverflow(target: Page): Promise<number> {
-  const size = target.viewportSize();
-  await target.setViewportSize({ width: 390, height: 844 });
-  const overflow = await target.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (size) await target.setViewportSize(size);
-  return overflow;
-}
-
-async function checkView(name: string): Promise<void> {
-  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
-  expect(await phoneOverflow(page), `${name}: overflow at 390 px`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+const devices = new SampleDevices(() => hub.addresses.mqtt);
+const publish = devices.publish.bind(devices);
+const checkView = (name: string) => checkPage(page, name);
 
 /** Bytes of script a fresh browser (empty cache) downloads to show a page. */
 async function scriptBytes(route: string, ready: string): Promise<number> {
@@ -99,21 +44,7 @@ async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
 beforeAll(async () => {
   hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
   await hub.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // SwiftShader is Chromium's software WebGL: MapLibre draws without a GPU.
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
 });
@@ -121,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  for (const device of devices.values()) await device.endAsync(true);
+  await devices.close();
   await hub?.stop();
 });
 

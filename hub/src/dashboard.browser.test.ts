@@ -1,21 +1,17 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
 import pino from 'pino';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from './browser-testing.ts';
 import { Hub } from './hub.ts';
 import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
 
 // The dashboard in a real headless Chromium on top of the real embedded hub: a reading
 // published over MQTT must reach the tile through ingest, the database and the subscription.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-
 let hub: Hub;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
 let device: MqttClient;
 
@@ -23,27 +19,12 @@ beforeAll(async () => {
   hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
   await hub.start();
   device = await connectSampleDevice(hub.addresses.mqtt);
-  const profile = path.join(ARTIFACTS, '.chromium-profile');
-  await mkdir(profile, { recursive: true });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium();
+  page = await browser.newPage();
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await device?.endAsync(true);
   await hub?.stop();
 });
