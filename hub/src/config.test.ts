@@ -22,6 +22,7 @@ describe('parseHubConfig', () => {
       BISA_SIMULATOR: 'false',
       BISA_SIMULATOR_INTERVAL_SECONDS: '0.5',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -29,6 +30,7 @@ describe('parseHubConfig', () => {
       dataDir: '/tmp/bisa-data',
       simulator: { enabled: false, intervalMs: 500 },
       logLevel: 'debug',
+      logFormat: 'pretty',
     });
   });
 
@@ -67,6 +69,11 @@ describe('parseHubConfig', () => {
     expect(message).toContain('BISA_SIMULATOR="maybe"');
   });
 
+  it('takes json, pretty or auto log lines, auto by default', () => {
+    expect(parseHubConfig({}).logFormat).toBe('auto');
+    expect(() => parseHubConfig({ LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT="text".*auto, json or pretty/);
+  });
+
   it('refuses two listeners on one port', () => {
     expect(() => parseHubConfig({ BISA_MQTT_PORT: '4800' })).toThrow(/BISA_MQTT_PORT.*another listener/);
   });
@@ -84,6 +91,7 @@ describe('parseHubConfig', () => {
       'BISA_MQTT_WS_PORT',
       'BISA_DATA_DIR',
       'LOG_LEVEL',
+      'LOG_FORMAT',
     ]) {
       expect(help).toContain(name);
     }

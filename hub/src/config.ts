@@ -53,6 +53,11 @@ export const HUB_VARIABLES = {
     description: 'Comma-separated levels it receives, e.g. SIAGA,AWAS (default every level)',
   },
   LOG_LEVEL: { description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  LOG_FORMAT: {
+    description:
+      'Log lines as json (for collectors), pretty (for people) or auto: pretty on a terminal, json otherwise',
+    default: 'auto',
+  },
 } satisfies VariableSpecs;
 
 const schema = z.object({
@@ -79,6 +84,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be fatal, error, warn, info, debug, trace or silent',
   }),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }),
 });
 
 /** A webhook registered from the environment: the simplest way to try alert notifications. */
@@ -96,6 +102,8 @@ export interface HubConfig {
   simulator: { enabled: boolean; intervalMs: number };
   alertWebhook?: AlertWebhookConfig;
   logLevel: string;
+  /** `auto` is decided where the output is known (main.ts): pretty on a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 /** Parses the environment; throws one ConfigError listing every bad variable. */
@@ -142,6 +150,7 @@ export function parseHubConfig(env: Record<string, string | undefined>): HubConf
           },
         }),
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
   };
 }
 

@@ -2,6 +2,7 @@
 import { SAMPLE_USERS } from '@bisa/db/sample-data.ts';
 import { configOrExit } from '@bisa/service/environment.ts';
 import { runUntilSignalled } from '@bisa/service/lifecycle.ts';
+import { logDestination } from '@bisa/service/log-format.ts';
 import pino from 'pino';
 import { hubHelp, parseHubConfig } from './config.ts';
 import { Hub, SAMPLE_DEVICES } from './hub.ts';
@@ -9,7 +10,8 @@ import { Hub, SAMPLE_DEVICES } from './hub.ts';
 // The composition root: reads the configuration, starts the hub, prints the banner, and
 // stops everything in order on SIGINT/SIGTERM.
 const config = configOrExit('bisa-hub', parseHubConfig, hubHelp);
-const logger = pino({ level: config.logLevel, base: { service: 'bisa-hub' } });
+const logFormat = config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat;
+const logger = pino({ level: config.logLevel, base: { service: 'bisa-hub' } }, logDestination(logFormat));
 const hub = new Hub(config, logger);
 await runUntilSignalled({ program: 'bisa-hub', logger, start: () => hub.start(), stop: () => hub.stop() });
 

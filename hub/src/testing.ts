@@ -13,6 +13,7 @@ export function embeddedTestConfig(overrides: Partial<HubConfig> = {}): HubConfi
     dataDir: undefined,
     simulator: { enabled: false, intervalMs: 200 },
     logLevel: 'silent',
+    logFormat: 'json',
     ...overrides,
   };
 }
