@@ -8,7 +8,6 @@ import {
   findNoDataTargets,
   findReadingRuleTargets,
   insertAlert,
-  type LevelSpec,
   loadRuleState,
   lockDueReminders,
   lockProgress,
@@ -27,10 +26,11 @@ import { READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
 import type { Logger } from 'pino';
 import {
+  changeOverWindow,
+  type LevelScale,
   type LevelState,
   levelName,
   parseLevels,
-  riseOverWindow,
   silenceInIntervals,
   stepLevel,
 } from './rule-logic.ts';
@@ -82,9 +82,9 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   // A rule with invalid levels is reported once, not on every reading.
   const reportedInvalid = new Set<string>();
 
-  function levelsOf(target: RuleTarget): LevelSpec[] | undefined {
+  function scaleOf(target: RuleTarget): LevelScale | undefined {
     try {
-      return parseLevels(target.levels);
+      return parseLevels(target.levels, target.direction);
     } catch (error) {
       if (!reportedInvalid.has(target.ruleId)) {
         reportedInvalid.add(target.ruleId);
@@ -112,8 +112,8 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       }
       const now = new Date(clock());
       for (const target of await findReadingRuleTargets(tx, [...byStream.keys()])) {
-        const levels = levelsOf(target);
-        if (levels) await evaluateTarget(tx, target, levels, byStream.get(target.datastreamId) ?? [], now);
+        const scale = scaleOf(target);
+        if (scale) await evaluateTarget(tx, target, scale, byStream.get(target.datastreamId) ?? [], now);
       }
       await saveProgress(tx, EVALUATOR_PROGRESS_ID, last, now);
       return readings.length;
@@ -123,7 +123,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   async function evaluateTarget(
     tx: SqlQueryable,
     target: RuleTarget,
-    levels: readonly LevelSpec[],
+    scale: LevelScale,
     readings: readonly CommittedReadingRow[],
     now: Date,
   ): Promise<void> {
@@ -152,12 +152,12 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       changed = true;
       const measure =
         target.kind === 'RATE_OF_RISE'
-          ? riseOverWindow(samples, { time, value: reading.value }, windowMs)
+          ? changeOverWindow(samples, { time, value: reading.value }, windowMs, target.direction)
           : reading.value;
-      const step = stepLevel(levels, target.pendingSeconds * 1000, state, time, measure);
+      const step = stepLevel(scale, target.pendingSeconds * 1000, state, time, measure);
       state = step.state;
       if (step.change) {
-        await applyChange(tx, target, levels, step.change, measure, reading.time, now);
+        await applyChange(tx, target, scale, step.change, measure, reading.time, now);
       }
     }
     if (changed) await persistState(tx, target, state, new Date(lastTime));
@@ -171,8 +171,8 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       for (const target of await findNoDataTargets(tx)) {
         // A datastream that never reported is not "stale": there is no device yet to miss.
         if (target.lastReadingAt === null) continue;
-        const levels = levelsOf(target);
-        if (!levels) continue;
+        const scale = scaleOf(target);
+        if (!scale) continue;
         const stored = await loadRuleState(tx, target.ruleId, target.datastreamId);
         const measure = silenceInIntervals(
           target.lastReadingAt.getTime(),
@@ -180,14 +180,14 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
           target.expectedIntervalSeconds,
         );
         const step = stepLevel(
-          levels,
+          scale,
           target.pendingSeconds * 1000,
           toLevelState(stored),
           now.getTime(),
           measure,
         );
         if (step.change)
-          await applyChange(tx, target, levels, step.change, measure, target.lastReadingAt, now);
+          await applyChange(tx, target, scale, step.change, measure, target.lastReadingAt, now);
         await persistState(tx, target, step.state, now);
       }
       for (const alert of await lockDueReminders(tx, now)) {
@@ -225,7 +225,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   async function applyChange(
     tx: SqlQueryable,
     target: RuleTarget,
-    levels: readonly LevelSpec[],
+    { levels }: LevelScale,
     change: { from: number; to: number },
     measure: number,
     readingTime: Date,
