@@ -118,10 +118,15 @@ describe('alerts through GraphQL', () => {
     const webhook = await graphql<{ createWebhook: { id: string; name: string; levels: string[] } }>(
       'admin',
       `mutation { createWebhook(input: { name: "BPBD gateway", url: "http://127.0.0.1:9/hook",
-        secret: "drill-secret-0123456789", levels: ["SIAGA", "AWAS"] }) { id name levels } }`,
+        secret: "drill-secret-0123456789", levels: ["SIAGA", "AWAS"] }) { id name levels dailySummary } }`,
     );
     expect(webhook.errors).toBeUndefined();
-    expect(webhook.data?.createWebhook).toMatchObject({ name: 'BPBD gateway', levels: ['SIAGA', 'AWAS'] });
+    // Limited to some levels, it does not take the daily summary unless it asks for it.
+    expect(webhook.data?.createWebhook).toMatchObject({
+      name: 'BPBD gateway',
+      levels: ['SIAGA', 'AWAS'],
+      dailySummary: false,
+    });
     const secretAsked = await graphql('admin', '{ webhooks { nodes { secret } } }');
     expect(secretAsked.errors?.[0]?.message).toContain('Cannot query field "secret"');
     const webhookNode = 'query ($id: ID!) { node(id: $id) { ... on Webhook { name } } }';

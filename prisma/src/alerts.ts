@@ -6,6 +6,7 @@
  * history row and its outgoing notifications (and the gateway's audit row) commit together.
  */
 import { z } from 'zod';
+import type { DailySummaryPayload } from './alert-summary.ts';
 import { ALERT_EVENTS_CHANNEL } from './notifications.ts';
 import type { SqlClient, SqlQueryable } from './sql-client.ts';
 
@@ -888,21 +889,29 @@ export async function markReminded(tx: SqlQueryable, alertId: string, now: Date)
 // ---------------------------------------------------------------------------------------------
 // Webhooks and the outbox
 
-export const webhookInputSchema = z.object({
-  name: z.string().trim().min(1, 'a webhook needs a name').max(200),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  secret: z.string().min(16, 'must be at least 16 characters (it signs every body)'),
-  levels: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/)).default([]),
-  enabled: z.boolean().default(true),
-});
+export const webhookInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a webhook needs a name').max(200),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    secret: z.string().min(16, 'must be at least 16 characters (it signs every body)'),
+    levels: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/)).default([]),
+    /**
+     * Whether it receives the daily summary. Left out: a webhook for every level does, one limited
+     * to some levels (an emergency line for SIAGA and AWAS) does not, unless it says so.
+     */
+    dailySummary: z.boolean().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .transform((w) => ({ ...w, dailySummary: w.dailySummary ?? w.levels.length === 0 }));
 
 export type WebhookInput = z.input<typeof webhookInputSchema>;
 
 export async function createWebhook(db: SqlQueryable, input: WebhookInput): Promise<string> {
   const w = webhookInputSchema.parse(input);
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO webhook (name, url, secret, levels, enabled) VALUES ($1, $2, $3, $4::text[], $5) RETURNING id`,
-    [w.name, w.url, w.secret, w.levels, w.enabled],
+    `INSERT INTO webhook (name, url, secret, levels, daily_summary, enabled)
+     VALUES ($1, $2, $3, $4::text[], $5, $6) RETURNING id`,
+    [w.name, w.url, w.secret, w.levels, w.dailySummary, w.enabled],
   );
   const id = rows[0]?.id;
   if (id === undefined) throw new Error('webhook insert returned no id');
@@ -917,8 +926,9 @@ export async function upsertWebhookByName(sql: SqlClient, input: WebhookInput): 
   const w = webhookInputSchema.parse(input);
   return sql.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: string }>(
-      `UPDATE webhook SET url = $2, secret = $3, levels = $4::text[], enabled = $5 WHERE name = $1 RETURNING id`,
-      [w.name, w.url, w.secret, w.levels, w.enabled],
+      `UPDATE webhook SET url = $2, secret = $3, levels = $4::text[], daily_summary = $5, enabled = $6
+       WHERE name = $1 RETURNING id`,
+      [w.name, w.url, w.secret, w.levels, w.dailySummary, w.enabled],
     );
     return rows[0]?.id ?? (await createWebhook(tx, w));
   });
@@ -933,7 +943,7 @@ export async function deleteWebhook(db: SqlQueryable, id: string): Promise<boole
 export interface ClaimedNotification {
   id: string;
   attempts: number;
-  payload: AlertWebhookPayload;
+  payload: AlertWebhookPayload | DailySummaryPayload;
   url: string;
   secret: string;
 }
@@ -987,7 +997,10 @@ export async function markNotificationFailed(
 
 export interface NotificationRow {
   id: string;
-  eventId: string;
+  /** The alert event it announces, or null for a daily summary. */
+  eventId: string | null;
+  /** The day of the daily summary it carries (YYYY-MM-DD), or null for an alert event. */
+  summaryDay: string | null;
   webhookId: string;
   status: 'PENDING' | 'DELIVERED' | 'DEAD';
   attempts: number;
@@ -997,8 +1010,8 @@ export interface NotificationRow {
 /** The outbox, oldest first: for operators (dead letters) and tests. */
 export async function listNotifications(db: SqlQueryable): Promise<NotificationRow[]> {
   const { rows } = await db.query<NotificationRow>(
-    `SELECT id::text AS id, event_id::text AS "eventId", webhook_id AS "webhookId", status, attempts,
-            last_error AS "lastError"
+    `SELECT id::text AS id, event_id::text AS "eventId", summary_day::text AS "summaryDay",
+            webhook_id AS "webhookId", status, attempts, last_error AS "lastError"
      FROM alert_notification ORDER BY alert_notification.id`,
   );
   return rows;

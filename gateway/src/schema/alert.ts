@@ -214,7 +214,12 @@ builder.prismaObject('AlertNotification', {
     eventType: t.field({
       type: AlertEventType,
       select: { event: { select: { type: true } } },
-      resolve: (row) => eventType(row.event.type),
+      // Reached only through Alert.notifications, which selects the deliveries of its events;
+      // the outbox's daily-summary rows have no event and no alert.
+      resolve: (row) => {
+        if (!row.event) throw new Error(`notification ${row.id} is a daily summary, not an alert event`);
+        return eventType(row.event.type);
+      },
     }),
     status: t.expose('status', { type: NotificationStatus }),
     attempts: t.exposeInt('attempts'),
@@ -237,6 +242,9 @@ builder.prismaNode('Webhook', {
     name: t.exposeString('name'),
     url: t.exposeString('url'),
     levels: t.exposeStringList('levels', { description: 'Levels it receives; empty: every level.' }),
+    dailySummary: t.exposeBoolean('dailySummary', {
+      description: 'Whether it receives the daily summary (docs/alerts.md), besides the alert events.',
+    }),
     enabled: t.exposeBoolean('enabled'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -438,6 +446,11 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
       required: false,
       description: 'Levels it receives; empty or left out: every level.',
     }),
+    dailySummary: t.boolean({
+      required: false,
+      description:
+        'Whether it receives the daily summary. Left out: true for a webhook of every level, false for one limited to some levels.',
+    }),
     enabled: t.boolean({ required: false }),
   }),
 });
@@ -622,7 +635,7 @@ builder.mutationFields((t) => {
       resolve: async (query, _root, { input }, context) => {
         const changed = await audited(context, async (tx, viewer) => {
           const id = await createWebhook(sqlOf(tx), {
-            ...given({ levels: input.levels, enabled: input.enabled }),
+            ...given({ levels: input.levels, dailySummary: input.dailySummary, enabled: input.enabled }),
             name: input.name,
             url: input.url,
             secret: input.secret,

@@ -1,3 +1,4 @@
+import { queueDailySummary } from '@bisa/db/alert-summary.ts';
 import {
   type AlertEventType,
   type CommittedReadingRow,
@@ -25,6 +26,7 @@ import type { Database } from '@bisa/db/database.ts';
 import { READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
 import type { Logger } from 'pino';
+import { type DailySummarySchedule, dueSummaryDay } from './daily-summary.ts';
 import {
   changeOverWindow,
   type LevelScale,
@@ -49,8 +51,10 @@ export interface AlertEvaluatorDeps {
    * while an older transaction was still running becomes eligible only after that one ends.
    */
   pollMs?: number;
-  /** How often no-data rules and reminders are checked (default 15000 ms). */
+  /** How often no-data rules, reminders and the daily summary are checked (default 15000 ms). */
   timerMs?: number;
+  /** When the daily summary is queued to the webhooks; none when undefined. */
+  dailySummary?: DailySummarySchedule;
 }
 
 export interface AlertEvaluator {
@@ -58,7 +62,7 @@ export interface AlertEvaluator {
   stop(): Promise<void>;
   /** Evaluates every committed reading not yet evaluated; resolves with how many there were. */
   evaluateReadings(): Promise<number>;
-  /** Checks no-data rules and queues due reminders at the clock's time. */
+  /** Checks no-data rules and queues due reminders and the daily summary at the clock's time. */
   evaluateTimers(): Promise<void>;
 }
 
@@ -206,7 +210,27 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
         });
         await markReminded(tx, alert.id, now);
       }
+      await queueSummaryIfDue(tx, now);
     });
+  }
+
+  /** Queues today's summary once its time has come, unless another evaluator (or run) already did. */
+  async function queueSummaryIfDue(tx: SqlQueryable, now: Date): Promise<void> {
+    const schedule = deps.dailySummary;
+    const day = schedule && dueSummaryDay(now.getTime(), schedule);
+    if (!schedule || !day) return;
+    const queued = await queueDailySummary(tx, { day, timeZone: schedule.timeZone, now });
+    if (queued) {
+      log.info(
+        {
+          day,
+          webhooks: queued.webhooks,
+          open: queued.payload.open.total,
+          stale: queued.payload.stale.total,
+        },
+        'daily summary queued',
+      );
+    }
   }
 
   async function persistState(tx: SqlQueryable, target: RuleTarget, state: LevelState, lastTime: Date) {
