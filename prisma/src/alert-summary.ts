@@ -181,9 +181,10 @@ function summaryText(
       `Ringkasan harian BISA Hub ${day}: ${open.total} peringatan terbuka${levels}, ` +
       `${open.unacknowledged} belum diterima petugas. 24 jam terakhir: ${past.opened} dimulai, ` +
       `${past.resolved} kembali normal, ${past.closed} ditutup. ${stale} aliran data tanpa data.${marker}`,
+    // Counts after their labels: no singular and plural to get wrong.
     en:
-      `BISA Hub daily summary ${day}: ${open.total} alerts open${levels}, ` +
-      `${open.unacknowledged} not acknowledged. Past 24 h: ${past.opened} raised, ` +
-      `${past.resolved} back to normal, ${past.closed} closed. ${stale} datastreams without data.${marker}`,
+      `BISA Hub daily summary ${day}: open alerts ${open.total}${levels}, ` +
+      `not acknowledged ${open.unacknowledged}. Past 24 h: raised ${past.opened}, ` +
+      `back to normal ${past.resolved}, closed ${past.closed}. Datastreams without data: ${stale}.${marker}`,
   };
 }

@@ -218,7 +218,10 @@ describe('daily summary', () => {
       'Ringkasan harian BISA Hub 2026-07-14: 2 peringatan terbuka (AWAS 1, WASPADA 1), 1 belum diterima petugas. ' +
         '24 jam terakhir: 2 dimulai, 1 kembali normal, 0 ditutup. 1 aliran data tanpa data. [SAMPLE DATA]',
     );
-    expect(body.text.en).toContain('BISA Hub daily summary 2026-07-14: 2 alerts open (AWAS 1, WASPADA 1)');
+    expect(body.text.en).toBe(
+      'BISA Hub daily summary 2026-07-14: open alerts 2 (AWAS 1, WASPADA 1), not acknowledged 1. ' +
+        'Past 24 h: raised 2, back to normal 1, closed 0. Datastreams without data: 1. [SAMPLE DATA]',
+    );
   });
 
   it('a failing receiver gets the retries of any alert notification, then a dead letter', async () => {
