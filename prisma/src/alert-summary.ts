@@ -7,9 +7,9 @@
 import type { SqlQueryable } from './sql-client.ts';
 
 /** A datastream counts as stale after this many expected intervals without a reading. */
-export const STALE_AFTER_INTERVALS = 3;
+const STALE_AFTER_INTERVALS = 3;
 /** Most open alerts and stale datastreams listed by name in one summary (the counts are complete). */
-export const SUMMARY_LIST_LIMIT = 50;
+const SUMMARY_LIST_LIMIT = 50;
 const DAY_MS = 86_400_000;
 
 /** The daily-summary webhook body (version 1), documented in docs/alerts.md. */
@@ -79,7 +79,7 @@ export async function queueDailySummary(
 }
 
 /** What an agency head reads each morning: open alerts, the past 24 hours, silent datastreams. */
-export async function buildDailySummary(
+async function buildDailySummary(
   db: SqlQueryable,
   s: { day: string; timeZone: string; now: Date },
 ): Promise<DailySummaryPayload> {
