@@ -7,11 +7,11 @@ import {
 } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
+import { globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
 
 // Alerts through GraphQL against the real PostgreSQL. The alert is opened the way the ingest
 // evaluator opens one, through the shared repository functions (insertAlert, recordAlertEvent

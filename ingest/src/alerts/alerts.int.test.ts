@@ -10,7 +10,7 @@ import {
   listAlerts,
   listNotifications,
 } from '@bisa/db/alerts.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertReadings, type ReadingRow, upsertLatestReadings } from '../repositories/readings.ts';
@@ -27,14 +27,8 @@ const logger = pino({ level: 'silent' });
 const T0 = Date.parse('2026-07-13T08:00:00Z');
 let db: TestDatabase;
 
-async function datastream(thingId: string, key: string): Promise<number> {
-  const { rows } = await db.database.sql.query<{ id: number }>(
-    'SELECT id FROM datastream WHERE thing_id = $1 AND key = $2',
-    [thingId, key],
-  );
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error(`no datastream ${thingId}/${key}`);
-  return id;
+function datastream(thingId: string, key: string): Promise<number> {
+  return datastreamIdOf(db.database.sql, thingId, key);
 }
 
 /** Commits readings as ingest does: inserted and the latest moved forward in one transaction. */

@@ -8,7 +8,7 @@ import {
   listAlerts,
   listNotifications,
 } from '@bisa/db/alerts.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertReadings, upsertLatestReadings } from '../repositories/readings.ts';
@@ -32,14 +32,8 @@ let url: string;
 const received: { path: string; event: string; delivery: string; signature: string; body: string }[] = [];
 let now = SEVEN;
 
-async function datastream(thingId: string, key: string): Promise<number> {
-  const { rows } = await db.database.sql.query<{ id: number }>(
-    'SELECT id FROM datastream WHERE thing_id = $1 AND key = $2',
-    [thingId, key],
-  );
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error(`no datastream ${thingId}/${key}`);
-  return id;
+function datastream(thingId: string, key: string): Promise<number> {
+  return datastreamIdOf(db.database.sql, thingId, key);
 }
 
 /** Commits one reading at `at` as ingest does and evaluates it with the clock at `at`. */
