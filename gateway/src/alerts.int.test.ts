@@ -7,11 +7,11 @@ import {
 } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
+import { globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
 
 // Alerts through GraphQL against the real PostgreSQL. The alert is opened the way the ingest
 // evaluator opens one, through the shared repository functions (insertAlert, recordAlertEvent
@@ -118,10 +118,15 @@ describe('alerts through GraphQL', () => {
     const webhook = await graphql<{ createWebhook: { id: string; name: string; levels: string[] } }>(
       'admin',
       `mutation { createWebhook(input: { name: "BPBD gateway", url: "http://127.0.0.1:9/hook",
-        secret: "drill-secret-0123456789", levels: ["SIAGA", "AWAS"] }) { id name levels } }`,
+        secret: "drill-secret-0123456789", levels: ["SIAGA", "AWAS"] }) { id name levels dailySummary } }`,
     );
     expect(webhook.errors).toBeUndefined();
-    expect(webhook.data?.createWebhook).toMatchObject({ name: 'BPBD gateway', levels: ['SIAGA', 'AWAS'] });
+    // Limited to some levels, it does not take the daily summary unless it asks for it.
+    expect(webhook.data?.createWebhook).toMatchObject({
+      name: 'BPBD gateway',
+      levels: ['SIAGA', 'AWAS'],
+      dailySummary: false,
+    });
     const secretAsked = await graphql('admin', '{ webhooks { nodes { secret } } }');
     expect(secretAsked.errors?.[0]?.message).toContain('Cannot query field "secret"');
     const webhookNode = 'query ($id: ID!) { node(id: $id) { ... on Webhook { name } } }';
@@ -436,5 +441,72 @@ describe('alerts through GraphQL', () => {
     );
     expect(gone.data?.deleteAlertRule).toBe(id);
     expect(await prisma.alertRule.count({ where: { name: 'tanpa data (uji)' } })).toBe(0);
+  });
+
+  it('creates and updates falling rules, refusing hysteresis the wrong way round with what is wrong', async () => {
+    const thing = globalId('Thing', 'masamba-park-wifi-01');
+    const create = (direction: string, kind: string, levels: string) =>
+      graphql<{
+        createAlertRule: { id: string; direction: string; levels: { raise: number; clear: number }[] };
+      }>(
+        'operator',
+        `mutation { createAlertRule(input: { name: "Uptime rendah (uji)", kind: ${kind}, direction: ${direction},
+          thingId: "${thing}", levels: ${levels} }) { id direction levels { raise clear } } }`,
+      );
+    const wrongWay = await create('FALLING', 'THRESHOLD', '[{ level: "WASPADA", raise: 98, clear: 97 }]');
+    expect(wrongWay.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(wrongWay.errors?.[0]?.message).toBe(
+      'levels: WASPADA: on a FALLING rule clear must be above raise (the value has to climb back to clear to leave the level)',
+    );
+    const misordered = await create(
+      'FALLING',
+      'THRESHOLD',
+      '[{ level: "SIAGA", raise: 95, clear: 96 }, { level: "WASPADA", raise: 98, clear: 98.5 }]',
+    );
+    expect(misordered.errors?.[0]?.message).toBe(
+      'levels: on a FALLING rule levels must be listed mildest first, each raise below the previous one',
+    );
+    const silentFalling = await create('FALLING', 'NO_DATA', '[{ level: "WASPADA", raise: 1, clear: 3 }]');
+    expect(silentFalling.errors?.[0]?.message).toBe(
+      'direction: NO_DATA rules are RISING: the silence only grows',
+    );
+
+    const created = await create(
+      'FALLING',
+      'THRESHOLD',
+      '[{ level: "WASPADA", raise: 98, clear: 98.5 }, { level: "SIAGA", raise: 95, clear: 96 }]',
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data?.createAlertRule).toMatchObject({
+      direction: 'FALLING',
+      levels: [{ raise: 98 }, { raise: 95 }],
+    });
+    const id = created.data?.createAlertRule.id;
+    const update = (fields: string) =>
+      graphql<{
+        updateAlertRule: { direction: string; levels: { level: string; raise: number; clear: number }[] };
+      }>(
+        'operator',
+        `mutation ($id: ID!) { updateAlertRule(input: { id: $id, ${fields} }) { direction levels { level raise clear } } }`,
+        { id },
+      );
+    // Rising levels on the falling rule, and turning it around without new levels: both refused.
+    const risingLevels = await update('levels: [{ level: "WASPADA", raise: 98, clear: 97 }]');
+    expect(risingLevels.errors?.[0]?.message).toContain(
+      'WASPADA: on a FALLING rule clear must be above raise',
+    );
+    const turned = await update('direction: RISING');
+    expect(turned.errors?.[0]?.message).toBe(
+      'levels: WASPADA: clear must not be above raise (it is the hysteresis below it); levels: SIAGA: clear must not be above raise (it is the hysteresis below it); levels: levels must be listed lowest first, each raise above the previous one',
+    );
+    const retuned = await update('levels: [{ level: "WASPADA", raise: 97, clear: 98 }]');
+    expect(retuned.errors).toBeUndefined();
+    expect(retuned.data?.updateAlertRule).toEqual({
+      direction: 'FALLING',
+      levels: [{ level: 'WASPADA', raise: 97, clear: 98 }],
+    });
+    const rising = await update('direction: RISING, levels: [{ level: "WASPADA", raise: 99, clear: 98 }]');
+    expect(rising.errors).toBeUndefined();
+    expect(rising.data?.updateAlertRule.direction).toBe('RISING');
   });
 });

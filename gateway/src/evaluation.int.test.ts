@@ -1,11 +1,11 @@
 import type { Database } from '@bisa/db/database.ts';
 import { notifyReadingsCommitted, REPORT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
 import type { SqlClient } from '@bisa/db/sql-client.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, execute, globalId, insertReadings, openSubscription } from './testing.ts';
+import { execute, globalId, insertReadings, openSubscription } from './testing.ts';
 
 // Quick-win evaluation on the real PostgreSQL with the seeded Luwu Utara sample: KPIs computed
 // from readings and from approved reports, rolled up per programme, dimension and regency.

@@ -2,11 +2,12 @@ import { createAlertRule, insertAlert } from '@bisa/db/alerts.ts';
 import { type Database, openEmbeddedDatabase } from '@bisa/db/database.ts';
 import { applyMigrations } from '@bisa/db/migrate.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
+import { datastreamIdOf } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
 import { readSeriesFromHourlyAggregate, readSeriesFromReadings } from './repositories/readings.ts';
-import { datastreamIdOf, execute, globalId, insertReadings } from './testing.ts';
+import { execute, globalId, insertReadings } from './testing.ts';
 
 // On the embedded database (PGlite with TimescaleDB) whole-hour series come from the
 // `reading_hourly` continuous aggregate; they must equal what the raw readings give.

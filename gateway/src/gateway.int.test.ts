@@ -1,10 +1,10 @@
 import { connectServerDatabase } from '@bisa/db/database.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { datastreamIdOf, execute, globalId, insertReadings, openSubscription } from './testing.ts';
+import { execute, globalId, insertReadings, openSubscription } from './testing.ts';
 
 // The gateway against a real PostgreSQL 15 (no TimescaleDB): programme data through Prisma,
 // series through portable SQL, subscriptions fed by LISTEN/NOTIFY.

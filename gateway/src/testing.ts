@@ -45,16 +45,6 @@ export async function insertReadings(
   }
 }
 
-export async function datastreamIdOf(sql: SqlQueryable, thingId: string, key: string): Promise<number> {
-  const { rows } = await sql.query<{ id: number }>(
-    'SELECT id FROM datastream WHERE thing_id = $1 AND key = $2',
-    [thingId, key],
-  );
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error(`no datastream ${thingId}/${key} in the sample data`);
-  return id;
-}
-
 export interface SubscriptionEvent {
   data?: unknown;
   errors?: { message: string; extensions?: { code?: string } }[];

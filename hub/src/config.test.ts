@@ -21,6 +21,8 @@ describe('parseHubConfig', () => {
       BISA_DATA_DIR: '/tmp/bisa-data',
       BISA_SIMULATOR: 'false',
       BISA_SIMULATOR_INTERVAL_SECONDS: '0.5',
+      BISA_ALERT_SUMMARY_TIME: '06:15',
+      BISA_ALERT_SUMMARY_TIMEZONE: 'Asia/Jakarta',
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'pretty',
     });
@@ -29,9 +31,18 @@ describe('parseHubConfig', () => {
       ports: { http: 9000, mqtt: 9001, mqttWs: 9002 },
       dataDir: '/tmp/bisa-data',
       simulator: { enabled: false, intervalMs: 500 },
+      alertSummary: { hour: 6, minute: 15, timeZone: 'Asia/Jakarta' },
       logLevel: 'debug',
       logFormat: 'pretty',
     });
+  });
+
+  it('sends the daily alert summary at 07:00 WITA unless told otherwise', () => {
+    expect(parseHubConfig({}).alertSummary).toEqual({ hour: 7, minute: 0, timeZone: 'Asia/Makassar' });
+    expect(parseHubConfig({ BISA_ALERT_SUMMARY_TIME: 'off' }).alertSummary).toBeUndefined();
+    expect(() =>
+      parseHubConfig({ BISA_ALERT_SUMMARY_TIME: '7', BISA_ALERT_SUMMARY_TIMEZONE: 'Mars/Base' }),
+    ).toThrow(/BISA_ALERT_SUMMARY_TIME.*\n.*BISA_ALERT_SUMMARY_TIMEZONE/s);
   });
 
   it('registers an alert webhook only with its secret', () => {
@@ -46,6 +57,14 @@ describe('parseHubConfig', () => {
       secret: 'a-secret-of-16-chars',
       levels: ['SIAGA', 'AWAS'],
     });
+    expect(
+      parseHubConfig({
+        BISA_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9000/alerts',
+        BISA_ALERT_WEBHOOK_SECRET: 'a-secret-of-16-chars',
+        BISA_ALERT_WEBHOOK_LEVELS: 'AWAS',
+        BISA_ALERT_WEBHOOK_DAILY_SUMMARY: 'true',
+      }).alertWebhook?.dailySummary,
+    ).toBe(true);
     expect(parseHubConfig({}).alertWebhook).toBeUndefined();
     expect(() => parseHubConfig({ BISA_ALERT_WEBHOOK_URL: 'http://127.0.0.1:9000/' })).toThrow(
       /BISA_ALERT_WEBHOOK_SECRET: is required with BISA_ALERT_WEBHOOK_URL/,

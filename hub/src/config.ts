@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type DailySummarySchedule,
+  summarySchedule,
+  summaryTimeSchema,
+  timeZoneSchema,
+} from '@bisa/ingest/alerts/daily-summary.ts';
+import {
   ConfigError,
   environmentHelp,
   parseEnvironment,
@@ -52,6 +58,19 @@ export const HUB_VARIABLES = {
   BISA_ALERT_WEBHOOK_LEVELS: {
     description: 'Comma-separated levels it receives, e.g. SIAGA,AWAS (default every level)',
   },
+  BISA_ALERT_WEBHOOK_DAILY_SUMMARY: {
+    description:
+      'Whether it receives the daily summary too, true/false (default true when it takes every level, false with BISA_ALERT_WEBHOOK_LEVELS)',
+  },
+  BISA_ALERT_SUMMARY_TIME: {
+    description:
+      'Local time of day (HH:MM, 24-hour) of the daily alert summary to the webhooks; off for none',
+    default: '07:00',
+  },
+  BISA_ALERT_SUMMARY_TIMEZONE: {
+    description: 'IANA time zone of that time and of the summary day (WITA is Asia/Makassar)',
+    default: 'Asia/Makassar',
+  },
   LOG_LEVEL: { description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info' },
   LOG_FORMAT: {
     description:
@@ -81,6 +100,12 @@ const schema = z.object({
     .string()
     .regex(/^[A-Z][A-Z0-9_]*(,[A-Z][A-Z0-9_]*)*$/, 'must be upper-case level names separated by commas')
     .optional(),
+  BISA_ALERT_WEBHOOK_DAILY_SUMMARY: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+  BISA_ALERT_SUMMARY_TIME: summaryTimeSchema,
+  BISA_ALERT_SUMMARY_TIMEZONE: timeZoneSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be fatal, error, warn, info, debug, trace or silent',
   }),
@@ -92,6 +117,8 @@ export interface AlertWebhookConfig {
   url: string;
   secret: string;
   levels: string[];
+  /** Left out: as the webhook input decides (true when it takes every level). */
+  dailySummary?: boolean;
 }
 
 export interface HubConfig {
@@ -101,6 +128,8 @@ export interface HubConfig {
   dataDir: string | undefined;
   simulator: { enabled: boolean; intervalMs: number };
   alertWebhook?: AlertWebhookConfig;
+  /** When the daily alert summary goes out; none when undefined. */
+  alertSummary?: DailySummarySchedule;
   logLevel: string;
   /** `auto` is decided where the output is known (main.ts): pretty on a terminal. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -147,8 +176,12 @@ export function parseHubConfig(env: Record<string, string | undefined>): HubConf
             url: c.BISA_ALERT_WEBHOOK_URL,
             secret: c.BISA_ALERT_WEBHOOK_SECRET,
             levels: c.BISA_ALERT_WEBHOOK_LEVELS?.split(',') ?? [],
+            ...(c.BISA_ALERT_WEBHOOK_DAILY_SUMMARY === undefined
+              ? {}
+              : { dailySummary: c.BISA_ALERT_WEBHOOK_DAILY_SUMMARY }),
           },
         }),
+    alertSummary: summarySchedule(c.BISA_ALERT_SUMMARY_TIME, c.BISA_ALERT_SUMMARY_TIMEZONE),
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT,
   };

@@ -127,6 +127,7 @@ export class Hub {
     this.#alerts = createAlertEvaluator({
       database: this.#database,
       logger: logger.child({ part: 'alerts' }),
+      dailySummary: this.#config.alertSummary,
     });
     await this.#alerts.start();
     this.#webhooks = createWebhookSender({

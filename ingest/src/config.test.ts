@@ -13,6 +13,7 @@ describe('parseIngestConfig', () => {
       shareGroup: undefined,
       http: { host: '127.0.0.1', port: 4802 },
       alerts: true,
+      alertSummary: { hour: 7, minute: 0, timeZone: 'Asia/Makassar' },
       logLevel: 'info',
     });
   });
@@ -28,9 +29,12 @@ describe('parseIngestConfig', () => {
       INGEST_HTTP_HOST: '0.0.0.0',
       INGEST_HTTP_PORT: '9000',
       INGEST_ALERTS: 'false',
+      INGEST_ALERT_SUMMARY_TIME: '06:30',
+      INGEST_ALERT_SUMMARY_TIMEZONE: 'Asia/Jayapura',
       LOG_LEVEL: 'debug',
     });
     expect(config.alerts).toBe(false);
+    expect(config.alertSummary).toEqual({ hour: 6, minute: 30, timeZone: 'Asia/Jayapura' });
     expect(config.mqtt).toEqual({
       url: 'mqtts://broker.example:8883',
       username: 'ingest',
@@ -55,6 +59,8 @@ describe('parseIngestConfig', () => {
         MQTT_PROTOCOL_VERSION: '3',
         INGEST_CLIENT_ID: 'has space',
         INGEST_HTTP_PORT: '70000',
+        INGEST_ALERT_SUMMARY_TIME: '7am',
+        INGEST_ALERT_SUMMARY_TIMEZONE: 'WITA',
         LOG_LEVEL: 'loud',
       });
     } catch (error) {
@@ -68,6 +74,8 @@ describe('parseIngestConfig', () => {
       'MQTT_PROTOCOL_VERSION',
       'INGEST_CLIENT_ID',
       'INGEST_HTTP_PORT',
+      'INGEST_ALERT_SUMMARY_TIME',
+      'INGEST_ALERT_SUMMARY_TIMEZONE',
       'LOG_LEVEL',
     ]) {
       expect(message).toContain(name);
@@ -85,6 +93,12 @@ describe('parseIngestConfig', () => {
       parseIngestConfig({ DATABASE_URL, INGEST_CONNECTIONS: '2', MQTT_PROTOCOL_VERSION: '4' }),
     ).toThrow(/MQTT_PROTOCOL_VERSION.*shared subscriptions do not exist in MQTT 3\.1\.1/);
     expect(() => parseIngestConfig({ DATABASE_URL, INGEST_CONNECTIONS: '0' })).toThrow(/INGEST_CONNECTIONS/);
+  });
+
+  it('switches the daily summary off', () => {
+    expect(
+      parseIngestConfig({ DATABASE_URL, INGEST_ALERT_SUMMARY_TIME: 'off' }).alertSummary,
+    ).toBeUndefined();
   });
 
   it('requires DATABASE_URL', () => {

@@ -1,5 +1,11 @@
 import { environmentHelp, parseEnvironment, type VariableSpecs } from '@bisa/service/environment.ts';
 import { z } from 'zod';
+import {
+  type DailySummarySchedule,
+  summarySchedule,
+  summaryTimeSchema,
+  timeZoneSchema,
+} from './alerts/daily-summary.ts';
 
 /** Every variable the standalone ingest worker reads (also its --help and the README table). */
 export const INGEST_VARIABLES = {
@@ -40,6 +46,15 @@ export const INGEST_VARIABLES = {
       'Evaluate alert rules on committed readings and send alert webhooks in this process (true/false); several processes take turns safely',
     default: 'true',
   },
+  INGEST_ALERT_SUMMARY_TIME: {
+    description:
+      'Local time of day (HH:MM, 24-hour) the daily alert summary goes to the webhooks that take it, once a day across all processes; off for none',
+    default: '07:00',
+  },
+  INGEST_ALERT_SUMMARY_TIMEZONE: {
+    description: 'IANA time zone of that time and of the summary day (WITA is Asia/Makassar)',
+    default: 'Asia/Makassar',
+  },
   LOG_LEVEL: { description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info' },
 } satisfies VariableSpecs;
 
@@ -50,6 +65,8 @@ export interface IngestConfig {
   shareGroup: string | undefined;
   http: { host: string; port: number };
   alerts: boolean;
+  /** When alerting runs here: the daily summary's time; undefined for none. */
+  alertSummary: DailySummarySchedule | undefined;
   logLevel: string;
 }
 
@@ -87,6 +104,8 @@ const schema = z.object({
   INGEST_ALERTS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  INGEST_ALERT_SUMMARY_TIME: summaryTimeSchema,
+  INGEST_ALERT_SUMMARY_TIMEZONE: timeZoneSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be fatal, error, warn, info, debug, trace or silent',
   }),
@@ -122,6 +141,7 @@ export function parseIngestConfig(env: Record<string, string | undefined>): Inge
     shareGroup: c.INGEST_SHARE_GROUP ?? (c.INGEST_CONNECTIONS > 1 ? 'bisa-ingest' : undefined),
     http: { host: c.INGEST_HTTP_HOST, port: c.INGEST_HTTP_PORT },
     alerts: c.INGEST_ALERTS,
+    alertSummary: summarySchedule(c.INGEST_ALERT_SUMMARY_TIME, c.INGEST_ALERT_SUMMARY_TIMEZONE),
     logLevel: c.LOG_LEVEL,
   };
 }

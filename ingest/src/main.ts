@@ -22,7 +22,9 @@ const worker = createIngestWorker({
   ...(config.shareGroup === undefined ? {} : { shareGroup: config.shareGroup }),
   logger,
 });
-const evaluator = config.alerts ? createAlertEvaluator({ database, logger }) : undefined;
+const evaluator = config.alerts
+  ? createAlertEvaluator({ database, logger, dailySummary: config.alertSummary })
+  : undefined;
 const webhooks = config.alerts ? createWebhookSender({ database, logger }) : undefined;
 const http = createHealthServer({ ...config.http, worker, database, logger });
 

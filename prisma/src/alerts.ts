@@ -6,6 +6,7 @@
  * history row and its outgoing notifications (and the gateway's audit row) commit together.
  */
 import { z } from 'zod';
+import type { DailySummaryPayload } from './alert-summary.ts';
 import { ALERT_EVENTS_CHANNEL } from './notifications.ts';
 import type { SqlClient, SqlQueryable } from './sql-client.ts';
 
@@ -23,35 +24,85 @@ export type AlertEventType =
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-/** One named level: entered when the measure reaches `raise`, left when it falls below `clear`. */
+/**
+ * Which way a rule's measure is bad. RISING (the default): a level is entered when the measure
+ * reaches `raise` and left when it falls below `clear` (clear <= raise). FALLING, for values that
+ * alarm when low (a reservoir, water pressure, soil moisture, a battery): a level is entered when
+ * the measure drops to `raise` or below and left when it is back at `clear` or above (clear > raise).
+ */
+export type AlertDirection = 'RISING' | 'FALLING';
+
+/** One named level; when it is entered and left depends on the rule's direction. */
 export interface LevelSpec {
   level: string;
   raise: number;
   clear: number;
 }
 
-export const levelsSchema = z
-  .array(
-    z
-      .object({
-        level: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'must be 1-32 upper-case letters, digits or _'),
-        raise: z.number().finite(),
-        clear: z.number().finite(),
-      })
-      .refine((l) => l.clear <= l.raise, 'clear must not be above raise (it is the hysteresis below it)'),
-  )
-  .min(1, 'needs at least one level')
-  .refine(
-    (levels) => levels.every((l, i) => i === 0 || l.raise > (levels[i - 1]?.raise ?? -Infinity)),
-    'levels must be listed lowest first, each raise above the previous one',
-  )
-  .refine((levels) => new Set(levels.map((l) => l.level)).size === levels.length, 'level names must differ');
+const levelShape = z.object({
+  level: z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'must be 1-32 upper-case letters, digits or _'),
+  raise: z.number().finite(),
+  clear: z.number().finite(),
+});
+
+/**
+ * The levels of a rule of `direction`, mildest first. Hysteresis lies on the safe side of `raise`:
+ * below it for a rising rule, above it for a falling one, so a value hovering at `raise` does not
+ * raise and clear an alert every minute.
+ */
+export function levelsSchemaFor(direction: AlertDirection) {
+  const rising = direction === 'RISING';
+  return z
+    .array(levelShape)
+    .min(1, 'needs at least one level')
+    .superRefine((levels, ctx) => {
+      for (const l of levels) {
+        if (rising ? l.clear > l.raise : l.clear <= l.raise) {
+          ctx.addIssue({
+            code: 'custom',
+            message: rising
+              ? `${l.level}: clear must not be above raise (it is the hysteresis below it)`
+              : `${l.level}: on a FALLING rule clear must be above raise (the value has to climb back to clear to leave the level)`,
+          });
+        }
+      }
+    })
+    .refine(
+      (levels) =>
+        levels.every((l, i) => {
+          const previous = levels[i - 1];
+          return previous === undefined || (rising ? l.raise > previous.raise : l.raise < previous.raise);
+        }),
+      rising
+        ? 'levels must be listed lowest first, each raise above the previous one'
+        : 'on a FALLING rule levels must be listed mildest first, each raise below the previous one',
+    )
+    .refine(
+      (levels) => new Set(levels.map((l) => l.level)).size === levels.length,
+      'level names must differ',
+    );
+}
+
+/** Adds the issues of `levels` checked for `direction` to a rule's validation. */
+function checkLevels(
+  levels: readonly LevelSpec[] | undefined,
+  direction: AlertDirection,
+  ctx: z.RefinementCtx,
+): void {
+  if (levels === undefined) return;
+  const result = levelsSchemaFor(direction).safeParse(levels);
+  // Named by the field, not the index: each message names its level.
+  for (const issue of result.error?.issues ?? []) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: ['levels'] });
+  }
+}
 
 /** A new rule as an admin or the sample seed writes it; parsed before it touches the database. */
 export const alertRuleInputSchema = z
   .object({
     name: z.string().trim().min(1, 'a rule needs a name').max(200),
     kind: z.enum(['THRESHOLD', 'RATE_OF_RISE', 'NO_DATA']),
+    direction: z.enum(['RISING', 'FALLING']).default('RISING'),
     target: z
       .object({
         datastreamId: z.number().int().positive().optional(),
@@ -64,7 +115,7 @@ export const alertRuleInputSchema = z
         (t) => Object.values(t).some((v) => v !== undefined),
         'a rule needs a target: a datastream, an observed property within a programme, a thing or a location',
       ),
-    levels: levelsSchema,
+    levels: z.array(levelShape),
     windowSeconds: z.number().int().positive().optional(),
     pendingSeconds: z.number().int().min(0).default(0),
     enabled: z.boolean().default(true),
@@ -73,7 +124,12 @@ export const alertRuleInputSchema = z
   .refine((r) => (r.kind === 'RATE_OF_RISE') === (r.windowSeconds !== undefined), {
     message: 'windowSeconds is required for RATE_OF_RISE rules and only for them',
     path: ['windowSeconds'],
-  });
+  })
+  .refine((r) => r.kind !== 'NO_DATA' || r.direction === 'RISING', {
+    message: 'NO_DATA rules are RISING: the silence only grows',
+    path: ['direction'],
+  })
+  .superRefine((r, ctx) => checkLevels(r.levels, r.direction, ctx));
 
 export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
 
@@ -81,12 +137,14 @@ export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
 export async function createAlertRule(db: SqlQueryable, input: AlertRuleInput): Promise<string> {
   const r = alertRuleInputSchema.parse(input);
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO alert_rule (name, kind, datastream_id, programme_id, observed_property_id, thing_id, location_id,
-                             levels, window_seconds, pending_seconds, enabled, is_sample)
-     VALUES ($1, $2::alert_rule_kind, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) RETURNING id`,
+    `INSERT INTO alert_rule (name, kind, direction, datastream_id, programme_id, observed_property_id, thing_id,
+                             location_id, levels, window_seconds, pending_seconds, enabled, is_sample)
+     VALUES ($1, $2::alert_rule_kind, $3::alert_direction, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13)
+     RETURNING id`,
     [
       r.name,
       r.kind,
+      r.direction,
       r.target.datastreamId ?? null,
       r.target.programmeId ?? null,
       r.target.observedPropertyId ?? null,
@@ -110,7 +168,8 @@ export async function createAlertRule(db: SqlQueryable, input: AlertRuleInput): 
  */
 export const alertRuleChangeSchema = z.object({
   name: z.string().trim().min(1, 'a rule needs a name').max(200).optional(),
-  levels: levelsSchema.optional(),
+  direction: z.enum(['RISING', 'FALLING']).optional(),
+  levels: z.array(levelShape).optional(),
   windowSeconds: z.number().int().positive().optional(),
   pendingSeconds: z.number().int().min(0).optional(),
   enabled: z.boolean().optional(),
@@ -120,14 +179,16 @@ export type AlertRuleChange = z.input<typeof alertRuleChangeSchema>;
 
 /**
  * Changes a rule, locked for the caller's transaction. Refused (AlertActionError) when the rule
- * does not exist, when windowSeconds is set on a rule that is not RATE_OF_RISE, and when the
- * levels change while one of its alerts is open: the stored level of that alert and of the
- * evaluator's state would then name a level the rule no longer has.
+ * does not exist, when windowSeconds is set on a rule that is not RATE_OF_RISE, when a NO_DATA
+ * rule is to fall, and when the levels or the direction change while one of its alerts is open:
+ * the stored level of that alert and of the evaluator's state would then name a level the rule
+ * no longer has. The levels that result (new or kept) must suit the direction that results (a
+ * ZodError names what is wrong), so turning a rule around needs levels turned around too.
  */
 export async function updateAlertRule(tx: SqlQueryable, id: string, input: AlertRuleChange): Promise<void> {
   const c = alertRuleChangeSchema.parse(input);
-  const { rows } = await tx.query<{ kind: AlertRuleKind }>(
-    'SELECT kind FROM alert_rule WHERE id = $1 FOR UPDATE',
+  const { rows } = await tx.query<{ kind: AlertRuleKind; direction: AlertDirection; levels: LevelSpec[] }>(
+    'SELECT kind, direction, levels FROM alert_rule WHERE id = $1 FOR UPDATE',
     [id],
   );
   const rule = rows[0];
@@ -135,15 +196,28 @@ export async function updateAlertRule(tx: SqlQueryable, id: string, input: Alert
   if (c.windowSeconds !== undefined && rule.kind !== 'RATE_OF_RISE') {
     throw new AlertActionError(`windowSeconds applies only to RATE_OF_RISE rules; this one is ${rule.kind}`);
   }
-  if (c.levels !== undefined && (await countAlertsOfRule(tx, id, ['OPEN', 'ACKNOWLEDGED'])) > 0) {
-    throw new AlertActionError(
-      `alert rule ${id} has an open alert: close it before changing the levels, or disable the rule and create a new one`,
-    );
+  if (c.direction === 'FALLING' && rule.kind === 'NO_DATA') {
+    throw new AlertActionError('NO_DATA rules are RISING: the silence only grows');
+  }
+  const turned = c.direction !== undefined && c.direction !== rule.direction;
+  if (c.levels !== undefined || turned) {
+    const direction = c.direction ?? rule.direction;
+    const result = levelsSchemaFor(direction).safeParse(c.levels ?? rule.levels);
+    if (result.error) {
+      throw new z.ZodError(
+        result.error.issues.map((issue) => ({ ...issue, path: ['levels'] as PropertyKey[] })),
+      );
+    }
+    if ((await countAlertsOfRule(tx, id, ['OPEN', 'ACKNOWLEDGED'])) > 0) {
+      throw new AlertActionError(
+        `alert rule ${id} has an open alert: close it before changing the levels or the direction, or disable the rule and create a new one`,
+      );
+    }
   }
   await tx.query(
     `UPDATE alert_rule SET name = coalesce($2, name), levels = coalesce($3::jsonb, levels),
        window_seconds = coalesce($4, window_seconds), pending_seconds = coalesce($5, pending_seconds),
-       enabled = coalesce($6, enabled)
+       enabled = coalesce($6, enabled), direction = coalesce($7::alert_direction, direction)
      WHERE id = $1`,
     [
       id,
@@ -152,6 +226,7 @@ export async function updateAlertRule(tx: SqlQueryable, id: string, input: Alert
       c.windowSeconds ?? null,
       c.pendingSeconds ?? null,
       c.enabled ?? null,
+      c.direction ?? null,
     ],
   );
 }
@@ -188,6 +263,7 @@ export interface RuleTarget {
   ruleId: string;
   ruleName: string;
   kind: AlertRuleKind;
+  direction: AlertDirection;
   levels: unknown;
   windowSeconds: number | null;
   pendingSeconds: number;
@@ -196,7 +272,7 @@ export interface RuleTarget {
 }
 
 // Constant SQL fragments shared by the two target queries (no input is spliced in).
-const RULE_TARGET_COLUMNS = `r.id AS "ruleId", r.name AS "ruleName", r.kind, r.levels, r.window_seconds AS "windowSeconds",
+const RULE_TARGET_COLUMNS = `r.id AS "ruleId", r.name AS "ruleName", r.kind, r.direction, r.levels, r.window_seconds AS "windowSeconds",
          r.pending_seconds AS "pendingSeconds", d.id AS "datastreamId",
          d.expected_interval_seconds AS "expectedIntervalSeconds"`;
 const RULE_TARGET_FROM = `
@@ -549,7 +625,7 @@ export interface AlertWebhookPayload {
     acknowledgedBy: string | null;
     note: string | null;
   };
-  rule: { id: string; name: string; kind: AlertRuleKind };
+  rule: { id: string; name: string; kind: AlertRuleKind; direction: AlertDirection };
   datastream: { id: number; key: string; unit: string; observedProperty: string };
   thing: { id: string; name: string; isSample: boolean };
   location: { id: string; name: string; latitude: number; longitude: number };
@@ -574,6 +650,7 @@ async function buildPayload(tx: SqlQueryable, eventId: string): Promise<AlertWeb
     ruleId: string;
     ruleName: string;
     kind: AlertRuleKind;
+    direction: AlertDirection;
     datastreamId: number;
     key: string;
     unit: string;
@@ -588,7 +665,7 @@ async function buildPayload(tx: SqlQueryable, eventId: string): Promise<AlertWeb
   }>(
     `SELECT e.type, e.at, e.from_level AS "fromLevel", e.to_level AS "toLevel", e.value, e.reading_time AS "readingTime",
             e.actor, e.note, a.id AS "alertId", a.state, a.peak_level AS "peakLevel", a.opened_at AS "openedAt",
-            r.id AS "ruleId", r.name AS "ruleName", r.kind, d.id AS "datastreamId", d.key, d.unit,
+            r.id AS "ruleId", r.name AS "ruleName", r.kind, r.direction, d.id AS "datastreamId", d.key, d.unit,
             p.name_en AS "observedProperty", t.id AS "thingId", t.name AS "thingName", t.is_sample AS "isSample",
             l.id AS "locationId", l.name AS "locationName", l.latitude, l.longitude
      FROM alert_event e JOIN alert a ON a.id = e.alert_id JOIN alert_rule r ON r.id = a.rule_id
@@ -619,7 +696,7 @@ async function buildPayload(tx: SqlQueryable, eventId: string): Promise<AlertWeb
       acknowledgedBy: row.type === 'acknowledged' ? row.actor : null,
       note: row.note,
     },
-    rule: { id: row.ruleId, name: row.ruleName, kind: row.kind },
+    rule: { id: row.ruleId, name: row.ruleName, kind: row.kind, direction: row.direction },
     datastream: {
       id: row.datastreamId,
       key: row.key,
@@ -653,7 +730,8 @@ const EVENT_WORDS: Record<AlertEventType, { id: string; en: string }> = {
 function formatMeasure(kind: AlertRuleKind, value: number, unit: string): string {
   if (kind === 'NO_DATA') return `${value.toFixed(1)}× expected interval without data`;
   const rounded = Math.round(value * 1000) / 1000;
-  return kind === 'RATE_OF_RISE' ? `+${rounded} ${unit}` : `${rounded} ${unit}`;
+  // A rate rule's measure is a change: a rise shows its plus sign, a fall its minus sign.
+  return kind === 'RATE_OF_RISE' && rounded >= 0 ? `+${rounded} ${unit}` : `${rounded} ${unit}`;
 }
 
 /** Why an acknowledge or close was refused, for the caller to show (GraphQL: extensions.code). */
@@ -811,21 +889,29 @@ export async function markReminded(tx: SqlQueryable, alertId: string, now: Date)
 // ---------------------------------------------------------------------------------------------
 // Webhooks and the outbox
 
-export const webhookInputSchema = z.object({
-  name: z.string().trim().min(1, 'a webhook needs a name').max(200),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  secret: z.string().min(16, 'must be at least 16 characters (it signs every body)'),
-  levels: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/)).default([]),
-  enabled: z.boolean().default(true),
-});
+export const webhookInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a webhook needs a name').max(200),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    secret: z.string().min(16, 'must be at least 16 characters (it signs every body)'),
+    levels: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/)).default([]),
+    /**
+     * Whether it receives the daily summary. Left out: a webhook for every level does, one limited
+     * to some levels (an emergency line for SIAGA and AWAS) does not, unless it says so.
+     */
+    dailySummary: z.boolean().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .transform((w) => ({ ...w, dailySummary: w.dailySummary ?? w.levels.length === 0 }));
 
 export type WebhookInput = z.input<typeof webhookInputSchema>;
 
 export async function createWebhook(db: SqlQueryable, input: WebhookInput): Promise<string> {
   const w = webhookInputSchema.parse(input);
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO webhook (name, url, secret, levels, enabled) VALUES ($1, $2, $3, $4::text[], $5) RETURNING id`,
-    [w.name, w.url, w.secret, w.levels, w.enabled],
+    `INSERT INTO webhook (name, url, secret, levels, daily_summary, enabled)
+     VALUES ($1, $2, $3, $4::text[], $5, $6) RETURNING id`,
+    [w.name, w.url, w.secret, w.levels, w.dailySummary, w.enabled],
   );
   const id = rows[0]?.id;
   if (id === undefined) throw new Error('webhook insert returned no id');
@@ -840,8 +926,9 @@ export async function upsertWebhookByName(sql: SqlClient, input: WebhookInput): 
   const w = webhookInputSchema.parse(input);
   return sql.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: string }>(
-      `UPDATE webhook SET url = $2, secret = $3, levels = $4::text[], enabled = $5 WHERE name = $1 RETURNING id`,
-      [w.name, w.url, w.secret, w.levels, w.enabled],
+      `UPDATE webhook SET url = $2, secret = $3, levels = $4::text[], daily_summary = $5, enabled = $6
+       WHERE name = $1 RETURNING id`,
+      [w.name, w.url, w.secret, w.levels, w.dailySummary, w.enabled],
     );
     return rows[0]?.id ?? (await createWebhook(tx, w));
   });
@@ -856,7 +943,7 @@ export async function deleteWebhook(db: SqlQueryable, id: string): Promise<boole
 export interface ClaimedNotification {
   id: string;
   attempts: number;
-  payload: AlertWebhookPayload;
+  payload: AlertWebhookPayload | DailySummaryPayload;
   url: string;
   secret: string;
 }
@@ -910,7 +997,10 @@ export async function markNotificationFailed(
 
 export interface NotificationRow {
   id: string;
-  eventId: string;
+  /** The alert event it announces, or null for a daily summary. */
+  eventId: string | null;
+  /** The day of the daily summary it carries (YYYY-MM-DD), or null for an alert event. */
+  summaryDay: string | null;
   webhookId: string;
   status: 'PENDING' | 'DELIVERED' | 'DEAD';
   attempts: number;
@@ -920,8 +1010,8 @@ export interface NotificationRow {
 /** The outbox, oldest first: for operators (dead letters) and tests. */
 export async function listNotifications(db: SqlQueryable): Promise<NotificationRow[]> {
   const { rows } = await db.query<NotificationRow>(
-    `SELECT id::text AS id, event_id::text AS "eventId", webhook_id AS "webhookId", status, attempts,
-            last_error AS "lastError"
+    `SELECT id::text AS id, event_id::text AS "eventId", summary_day::text AS "summaryDay",
+            webhook_id AS "webhookId", status, attempts, last_error AS "lastError"
      FROM alert_notification ORDER BY alert_notification.id`,
   );
   return rows;

@@ -712,13 +712,15 @@ export function sampleDeviceSecret(deviceId: string): string {
 /**
  * SAMPLE alert rules for the river gauges of the flood early-warning quick win: fixed water-level
  * thresholds, a rate-of-rise rule (the lesson of Masamba 2020: the river fell, then rose about
- * four metres within minutes) and a no-data rule. Levels follow Normal / Waspada / Siaga / Awas;
- * the figures are illustrative, not the regency's official warning levels. Added once by name.
+ * four metres within minutes) and a no-data rule; and a falling rule on the public Wi-Fi's uptime
+ * (low values alarm). Levels follow Normal / Waspada / Siaga / Awas; the figures are
+ * illustrative, not the regency's official warning levels. Added once by name.
  */
 export const SAMPLE_ALERT_RULES = [
   {
     name: 'Tinggi muka air sungai (contoh)',
     kind: 'THRESHOLD',
+    direction: 'RISING',
     programmeId: 'flood-early-warning',
     observedPropertyId: 'water_level',
     levels: [
@@ -732,6 +734,7 @@ export const SAMPLE_ALERT_RULES = [
   {
     name: 'Kenaikan cepat muka air (contoh)',
     kind: 'RATE_OF_RISE',
+    direction: 'RISING',
     programmeId: 'flood-early-warning',
     observedPropertyId: 'water_level',
     levels: [
@@ -744,11 +747,27 @@ export const SAMPLE_ALERT_RULES = [
   {
     name: 'Pos duga air tanpa data (contoh)',
     kind: 'NO_DATA',
+    direction: 'RISING',
     programmeId: 'flood-early-warning',
     observedPropertyId: 'water_level',
     // In multiples of the datastream's expected interval (60 s): three minutes of silence.
     levels: [{ level: 'WASPADA', raise: 3, clear: 1 }],
     windowSeconds: null,
     pendingSeconds: 0,
+  },
+  {
+    name: 'Ketersediaan Wi-Fi publik turun (contoh)',
+    kind: 'THRESHOLD',
+    direction: 'FALLING',
+    programmeId: 'public-wifi',
+    observedPropertyId: 'service_uptime',
+    // Falling: entered at or below raise, left at clear or above. The simulated access point
+    // stays at 99.2-100 %, so only a drill or a real outage reaches these.
+    levels: [
+      { level: 'WASPADA', raise: 98, clear: 98.5 },
+      { level: 'SIAGA', raise: 95, clear: 96 },
+    ],
+    windowSeconds: null,
+    pendingSeconds: 300,
   },
 ] as const;

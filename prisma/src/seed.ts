@@ -153,9 +153,9 @@ export async function seedSampleData(database: Database): Promise<void> {
     // By name, once: an operator may retune or disable a sample rule; a restart must not undo it.
     for (const r of SAMPLE_ALERT_RULES) {
       await tx.query(
-        `INSERT INTO alert_rule (name, kind, programme_id, observed_property_id, levels, window_seconds,
+        `INSERT INTO alert_rule (name, kind, direction, programme_id, observed_property_id, levels, window_seconds,
                                  pending_seconds, is_sample)
-         SELECT $1, $2::alert_rule_kind, $3, $4, $5::jsonb, $6, $7, true
+         SELECT $1, $2::alert_rule_kind, $8::alert_direction, $3, $4, $5::jsonb, $6, $7, true
          WHERE NOT EXISTS (SELECT 1 FROM alert_rule WHERE is_sample AND name = $1)`,
         [
           r.name,
@@ -165,6 +165,7 @@ export async function seedSampleData(database: Database): Promise<void> {
           JSON.stringify(r.levels),
           r.windowSeconds,
           r.pendingSeconds,
+          r.direction,
         ],
       );
     }

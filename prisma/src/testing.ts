@@ -1,6 +1,7 @@
 import { MIGRATIONS_DIR } from './migrate.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import { seedReferenceData, seedSampleData } from './seed.ts';
+import type { SqlQueryable } from './sql-client.ts';
 
 export type TestDatabase = ScratchDatabase;
 
@@ -26,4 +27,15 @@ export async function createTestDatabase(
     throw error;
   }
   return scratch;
+}
+
+/** The id of a sample device's datastream, by the device and the datastream's key. */
+export async function datastreamIdOf(sql: SqlQueryable, thingId: string, key: string): Promise<number> {
+  const { rows } = await sql.query<{ id: number }>(
+    'SELECT id FROM datastream WHERE thing_id = $1 AND key = $2',
+    [thingId, key],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error(`no datastream ${thingId}/${key} in the sample data`);
+  return id;
 }

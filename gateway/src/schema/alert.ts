@@ -7,7 +7,7 @@ import {
   createWebhook,
   deleteAlertRule,
   deleteWebhook,
-  levelsSchema,
+  levelsSchemaFor,
   updateAlertRule,
 } from '@bisa/db/alerts.ts';
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
@@ -31,8 +31,19 @@ const MAX_NOTE = 2000;
 
 const AlertRuleKind = builder.enumType('AlertRuleKind', {
   description:
-    'THRESHOLD: the value. RATE_OF_RISE: the rise over the window. NO_DATA: the silence, in expected intervals.',
+    'THRESHOLD: the value. RATE_OF_RISE: the change over the window (the rise, or with direction FALLING the fall, a negative number). NO_DATA: the silence, in expected intervals.',
   values: ['THRESHOLD', 'RATE_OF_RISE', 'NO_DATA'] as const,
+});
+
+const AlertDirection = builder.enumType('AlertDirection', {
+  description: 'Which way the measure is bad; NO_DATA rules are always RISING.',
+  values: {
+    RISING: { description: 'High values alarm: a level is entered at raise or above, left below clear.' },
+    FALLING: {
+      description:
+        'Low values alarm (a reservoir, pressure, soil moisture, a battery): a level is entered at raise or below, left at clear or above (clear > raise).',
+    },
+  } as const,
 });
 
 const AlertState = builder.enumType('AlertState', {
@@ -65,11 +76,14 @@ interface Level {
 }
 
 const AlertLevel = builder.objectRef<Level>('AlertLevel').implement({
-  description: 'A named level: entered when the measure reaches `raise`, left when it falls below `clear`.',
+  description:
+    "A named level: entered when the measure reaches `raise`, left when it is back beyond `clear`, in the rule's direction.",
   fields: (t) => ({
     level: t.exposeString('level', { description: 'Upper case, e.g. WASPADA, SIAGA, AWAS.' }),
     raise: t.exposeFloat('raise'),
-    clear: t.exposeFloat('clear', { description: 'At or below raise: the hysteresis.' }),
+    clear: t.exposeFloat('clear', {
+      description: 'The hysteresis: at or below raise on a RISING rule, above raise on a FALLING one.',
+    }),
   }),
 });
 
@@ -97,10 +111,11 @@ builder.prismaNode('AlertRule', {
     databaseId: t.exposeString('id', { description: DATABASE_ID }),
     name: t.exposeString('name'),
     kind: t.expose('kind', { type: AlertRuleKind }),
+    direction: t.expose('direction', { type: AlertDirection }),
     levels: t.field({
       type: [AlertLevel],
-      description: 'Lowest first.',
-      resolve: (rule) => levelsSchema.parse(rule.levels),
+      description: 'Mildest first.',
+      resolve: (rule) => levelsSchemaFor(rule.direction).parse(rule.levels),
     }),
     windowSeconds: t.exposeInt('windowSeconds', {
       nullable: true,
@@ -199,7 +214,12 @@ builder.prismaObject('AlertNotification', {
     eventType: t.field({
       type: AlertEventType,
       select: { event: { select: { type: true } } },
-      resolve: (row) => eventType(row.event.type),
+      // Reached only through Alert.notifications, which selects the deliveries of its events;
+      // the outbox's daily-summary rows have no event and no alert.
+      resolve: (row) => {
+        if (!row.event) throw new Error(`notification ${row.id} is a daily summary, not an alert event`);
+        return eventType(row.event.type);
+      },
     }),
     status: t.expose('status', { type: NotificationStatus }),
     attempts: t.exposeInt('attempts'),
@@ -222,6 +242,9 @@ builder.prismaNode('Webhook', {
     name: t.exposeString('name'),
     url: t.exposeString('url'),
     levels: t.exposeStringList('levels', { description: 'Levels it receives; empty: every level.' }),
+    dailySummary: t.exposeBoolean('dailySummary', {
+      description: 'Whether it receives the daily summary (docs/alerts.md), besides the alert events.',
+    }),
     enabled: t.exposeBoolean('enabled'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -371,7 +394,16 @@ const CreateAlertRuleInput = builder.inputType('CreateAlertRuleInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     kind: t.field({ type: AlertRuleKind, required: true }),
-    levels: t.field({ type: [AlertLevelInput], required: true, description: 'Lowest first.' }),
+    direction: t.field({
+      type: AlertDirection,
+      required: false,
+      description: 'Default RISING. FALLING needs clear above raise on every level.',
+    }),
+    levels: t.field({
+      type: [AlertLevelInput],
+      required: true,
+      description: 'Mildest first: raise ascending on a RISING rule, descending on a FALLING one.',
+    }),
     windowSeconds: t.int({ required: false, description: 'Required for RATE_OF_RISE, and only for it.' }),
     pendingSeconds: t.int({ required: false, description: 'Default 0.' }),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
@@ -388,6 +420,12 @@ const UpdateAlertRuleInput = builder.inputType('UpdateAlertRuleInput', {
   fields: (t) => ({
     id: t.globalID({ required: true }),
     name: t.string({ required: false }),
+    direction: t.field({
+      type: AlertDirection,
+      required: false,
+      description:
+        'Refused while one of its alerts is open; the levels (given or kept) must suit the new direction.',
+    }),
     levels: t.field({
       type: [AlertLevelInput],
       required: false,
@@ -407,6 +445,11 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     levels: t.stringList({
       required: false,
       description: 'Levels it receives; empty or left out: every level.',
+    }),
+    dailySummary: t.boolean({
+      required: false,
+      description:
+        'Whether it receives the daily summary. Left out: true for a webhook of every level, false for one limited to some levels.',
     }),
     enabled: t.boolean({ required: false }),
   }),
@@ -499,6 +542,7 @@ builder.mutationFields((t) => {
             kind: input.kind,
             levels: input.levels,
             ...given({
+              direction: input.direction,
               windowSeconds: input.windowSeconds,
               pendingSeconds: input.pendingSeconds,
               enabled: input.enabled,
@@ -520,7 +564,7 @@ builder.mutationFields((t) => {
             action: 'createAlertRule',
             outcome: 'ok',
             targetId: id,
-            detail: { name: input.name, kind: input.kind },
+            detail: { name: input.name, kind: input.kind, direction: input.direction ?? 'RISING' },
           });
           return id;
         });
@@ -539,6 +583,7 @@ builder.mutationFields((t) => {
           const id = uuidOf(idOf(input.id, 'AlertRule'), 'alert rule');
           const change = given({
             name: input.name,
+            direction: input.direction,
             levels: input.levels,
             windowSeconds: input.windowSeconds,
             pendingSeconds: input.pendingSeconds,
@@ -590,7 +635,7 @@ builder.mutationFields((t) => {
       resolve: async (query, _root, { input }, context) => {
         const changed = await audited(context, async (tx, viewer) => {
           const id = await createWebhook(sqlOf(tx), {
-            ...given({ levels: input.levels, enabled: input.enabled }),
+            ...given({ levels: input.levels, dailySummary: input.dailySummary, enabled: input.enabled }),
             name: input.name,
             url: input.url,
             secret: input.secret,

@@ -10,7 +10,7 @@ import {
   listAlerts,
   listNotifications,
 } from '@bisa/db/alerts.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertReadings, type ReadingRow, upsertLatestReadings } from '../repositories/readings.ts';
@@ -27,14 +27,8 @@ const logger = pino({ level: 'silent' });
 const T0 = Date.parse('2026-07-13T08:00:00Z');
 let db: TestDatabase;
 
-async function datastream(thingId: string, key: string): Promise<number> {
-  const { rows } = await db.database.sql.query<{ id: number }>(
-    'SELECT id FROM datastream WHERE thing_id = $1 AND key = $2',
-    [thingId, key],
-  );
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error(`no datastream ${thingId}/${key}`);
-  return id;
+function datastream(thingId: string, key: string): Promise<number> {
+  return datastreamIdOf(db.database.sql, thingId, key);
 }
 
 /** Commits readings as ingest does: inserted and the latest moved forward in one transaction. */
@@ -217,7 +211,7 @@ describe('alert evaluator', () => {
     for (let i = 0; i < rows.length; i += 100) await store(rows.slice(i, i + 100));
     let state: LevelState = NORMAL_STATE;
     const expected: string[] = [];
-    const parsed = parseLevels(levels);
+    const parsed = parseLevels(levels, 'RISING');
     for (const r of rows) {
       const step = stepLevel(parsed, 0, state, r.time.getTime(), r.value);
       state = step.state;
@@ -264,6 +258,79 @@ describe('alert evaluator', () => {
       `kill test: ${atKill} of ${expected.length} transitions written before SIGKILL, ${actual.length} after restart`,
     );
     expect(actual).toEqual(expected);
+  });
+
+  it('falling rules: a level entered at or below raise after the pending period, a fall over the window, both cleared at clear', async () => {
+    const ds = await datastream('baliase-river-01', 'water_level');
+    // Low water is the danger here (think of a clean-water reservoir): 1.0 m or less for a minute.
+    const lowRule = await createAlertRule(db.database.sql, {
+      name: 'Low level test',
+      kind: 'THRESHOLD',
+      direction: 'FALLING',
+      target: { datastreamId: ds },
+      levels: [{ level: 'WASPADA', raise: 1.0, clear: 1.2 }],
+      pendingSeconds: 60,
+    });
+    // A drop of 0.5 m or more from the highest value of the last ten minutes.
+    const dropRule = await createAlertRule(db.database.sql, {
+      name: 'Fast drop test',
+      kind: 'RATE_OF_RISE',
+      direction: 'FALLING',
+      target: { datastreamId: ds },
+      levels: [{ level: 'SIAGA', raise: -0.5, clear: -0.2 }],
+      windowSeconds: 600,
+    });
+    // Every 30 s: steady at 2.0 m, a drop to 0.9 m, hovering inside the low rule's band (below
+    // its clear 1.2) for minutes, then back to 1.3 m.
+    const values = [
+      2.0,
+      2.0,
+      2.0,
+      2.0,
+      2.0,
+      1.8,
+      1.6,
+      1.4,
+      1.2,
+      1.0,
+      0.9,
+      1.05,
+      0.95,
+      ...Array.from({ length: 17 }, () => 1.1),
+      1.3,
+      1.3,
+      1.3,
+      1.3,
+      1.3,
+    ];
+    const start = T0 + 5 * 86_400_000;
+    const rows = series(ds, values, 30_000, start);
+    for (let i = 0; i < rows.length; i += 5) await store(rows.slice(i, i + 5));
+    const evaluator = createAlertEvaluator({ database: db.database, logger, clock: () => start + 3_600_000 });
+    await evaluator.evaluateReadings();
+
+    const history = async (ruleId: string) =>
+      (await eventsOfRule(ruleId)).map((e) => ({
+        type: e.type,
+        level: e.toLevel,
+        atSecond: ((e.readingTime?.getTime() ?? 0) - start) / 1000,
+      }));
+    // 1.0 m first at 270 s; 1.05 m at 330 s is above raise but below clear, so the minute is
+    // complete there. It clears one minute after the first 1.3 m (900 s), not on 1.1 m.
+    expect(await history(lowRule)).toEqual([
+      { type: 'opened', level: 'WASPADA', atSecond: 330 },
+      { type: 'resolved', level: 'NORMAL', atSecond: 960 },
+    ]);
+    // 1.4 m at 210 s is 0.6 m below the 2.0 m of the window; it clears at 840 s, when the
+    // highest value left in the window (1.2 m at 240 s) is less than 0.2 m above the 1.1 m.
+    expect(await history(dropRule)).toEqual([
+      { type: 'opened', level: 'SIAGA', atSecond: 210 },
+      { type: 'resolved', level: 'NORMAL', atSecond: 840 },
+    ]);
+    const [drop] = await alertsOfRule(dropRule);
+    const opened = (await eventsOfRule(dropRule))[0];
+    expect(opened?.value).toBeCloseTo(-0.6);
+    expect(drop?.state).toBe('RESOLVED');
   });
 
   it('a stale datastream raises and then clears a no-data alert', async () => {

@@ -1,3 +1,4 @@
+import { queueDailySummary } from '@bisa/db/alert-summary.ts';
 import {
   type AlertEventType,
   type CommittedReadingRow,
@@ -8,7 +9,6 @@ import {
   findNoDataTargets,
   findReadingRuleTargets,
   insertAlert,
-  type LevelSpec,
   loadRuleState,
   lockDueReminders,
   lockProgress,
@@ -26,11 +26,13 @@ import type { Database } from '@bisa/db/database.ts';
 import { READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
 import type { Logger } from 'pino';
+import { type DailySummarySchedule, dueSummaryDay } from './daily-summary.ts';
 import {
+  changeOverWindow,
+  type LevelScale,
   type LevelState,
   levelName,
   parseLevels,
-  riseOverWindow,
   silenceInIntervals,
   stepLevel,
 } from './rule-logic.ts';
@@ -49,8 +51,10 @@ export interface AlertEvaluatorDeps {
    * while an older transaction was still running becomes eligible only after that one ends.
    */
   pollMs?: number;
-  /** How often no-data rules and reminders are checked (default 15000 ms). */
+  /** How often no-data rules, reminders and the daily summary are checked (default 15000 ms). */
   timerMs?: number;
+  /** When the daily summary is queued to the webhooks; none when undefined. */
+  dailySummary?: DailySummarySchedule;
 }
 
 export interface AlertEvaluator {
@@ -58,7 +62,7 @@ export interface AlertEvaluator {
   stop(): Promise<void>;
   /** Evaluates every committed reading not yet evaluated; resolves with how many there were. */
   evaluateReadings(): Promise<number>;
-  /** Checks no-data rules and queues due reminders at the clock's time. */
+  /** Checks no-data rules and queues due reminders and the daily summary at the clock's time. */
   evaluateTimers(): Promise<void>;
 }
 
@@ -82,9 +86,9 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   // A rule with invalid levels is reported once, not on every reading.
   const reportedInvalid = new Set<string>();
 
-  function levelsOf(target: RuleTarget): LevelSpec[] | undefined {
+  function scaleOf(target: RuleTarget): LevelScale | undefined {
     try {
-      return parseLevels(target.levels);
+      return parseLevels(target.levels, target.direction);
     } catch (error) {
       if (!reportedInvalid.has(target.ruleId)) {
         reportedInvalid.add(target.ruleId);
@@ -112,8 +116,8 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       }
       const now = new Date(clock());
       for (const target of await findReadingRuleTargets(tx, [...byStream.keys()])) {
-        const levels = levelsOf(target);
-        if (levels) await evaluateTarget(tx, target, levels, byStream.get(target.datastreamId) ?? [], now);
+        const scale = scaleOf(target);
+        if (scale) await evaluateTarget(tx, target, scale, byStream.get(target.datastreamId) ?? [], now);
       }
       await saveProgress(tx, EVALUATOR_PROGRESS_ID, last, now);
       return readings.length;
@@ -123,7 +127,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   async function evaluateTarget(
     tx: SqlQueryable,
     target: RuleTarget,
-    levels: readonly LevelSpec[],
+    scale: LevelScale,
     readings: readonly CommittedReadingRow[],
     now: Date,
   ): Promise<void> {
@@ -152,12 +156,12 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       changed = true;
       const measure =
         target.kind === 'RATE_OF_RISE'
-          ? riseOverWindow(samples, { time, value: reading.value }, windowMs)
+          ? changeOverWindow(samples, { time, value: reading.value }, windowMs, target.direction)
           : reading.value;
-      const step = stepLevel(levels, target.pendingSeconds * 1000, state, time, measure);
+      const step = stepLevel(scale, target.pendingSeconds * 1000, state, time, measure);
       state = step.state;
       if (step.change) {
-        await applyChange(tx, target, levels, step.change, measure, reading.time, now);
+        await applyChange(tx, target, scale, step.change, measure, reading.time, now);
       }
     }
     if (changed) await persistState(tx, target, state, new Date(lastTime));
@@ -171,8 +175,8 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       for (const target of await findNoDataTargets(tx)) {
         // A datastream that never reported is not "stale": there is no device yet to miss.
         if (target.lastReadingAt === null) continue;
-        const levels = levelsOf(target);
-        if (!levels) continue;
+        const scale = scaleOf(target);
+        if (!scale) continue;
         const stored = await loadRuleState(tx, target.ruleId, target.datastreamId);
         const measure = silenceInIntervals(
           target.lastReadingAt.getTime(),
@@ -180,14 +184,14 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
           target.expectedIntervalSeconds,
         );
         const step = stepLevel(
-          levels,
+          scale,
           target.pendingSeconds * 1000,
           toLevelState(stored),
           now.getTime(),
           measure,
         );
         if (step.change)
-          await applyChange(tx, target, levels, step.change, measure, target.lastReadingAt, now);
+          await applyChange(tx, target, scale, step.change, measure, target.lastReadingAt, now);
         await persistState(tx, target, step.state, now);
       }
       for (const alert of await lockDueReminders(tx, now)) {
@@ -206,7 +210,27 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
         });
         await markReminded(tx, alert.id, now);
       }
+      await queueSummaryIfDue(tx, now);
     });
+  }
+
+  /** Queues today's summary once its time has come, unless another evaluator (or run) already did. */
+  async function queueSummaryIfDue(tx: SqlQueryable, now: Date): Promise<void> {
+    const schedule = deps.dailySummary;
+    const day = schedule && dueSummaryDay(now.getTime(), schedule);
+    if (!schedule || !day) return;
+    const queued = await queueDailySummary(tx, { day, timeZone: schedule.timeZone, now });
+    if (queued) {
+      log.info(
+        {
+          day,
+          webhooks: queued.webhooks,
+          open: queued.payload.open.total,
+          stale: queued.payload.stale.total,
+        },
+        'daily summary queued',
+      );
+    }
   }
 
   async function persistState(tx: SqlQueryable, target: RuleTarget, state: LevelState, lastTime: Date) {
@@ -225,7 +249,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   async function applyChange(
     tx: SqlQueryable,
     target: RuleTarget,
-    levels: readonly LevelSpec[],
+    { levels }: LevelScale,
     change: { from: number; to: number },
     measure: number,
     readingTime: Date,

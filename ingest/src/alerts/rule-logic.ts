@@ -1,18 +1,25 @@
 /**
  * Pure alert-rule logic: no I/O, no clock. Every rule kind turns readings into one number (the
- * "measure": the value, its rise over a window, or how many expected intervals the datastream has
- * been silent) and the same level machine decides, with hysteresis and a pending period, which
- * of the rule's named levels is in force.
+ * "measure": the value, its change over a window, or how many expected intervals the datastream
+ * has been silent) and the same level machine decides, with hysteresis and a pending period,
+ * which of the rule's named levels is in force. A rule's direction says whether high (RISING) or
+ * low (FALLING) measures are bad; the machine works on level indices, mildest first, either way.
  */
-import { type LevelSpec, levelsSchema } from '@bisa/db/alerts.ts';
+import { type AlertDirection, type LevelSpec, levelsSchemaFor } from '@bisa/db/alerts.ts';
 
-/** Parses a rule's stored levels; throws a message naming what is wrong with them. */
-export function parseLevels(value: unknown): LevelSpec[] {
-  const parsed = levelsSchema.safeParse(value);
+/** A rule's levels, mildest first, and the direction they are read in. */
+export interface LevelScale {
+  direction: AlertDirection;
+  levels: readonly LevelSpec[];
+}
+
+/** Parses a rule's stored levels for its direction; throws a message naming what is wrong. */
+export function parseLevels(value: unknown, direction: AlertDirection): LevelScale {
+  const parsed = levelsSchemaFor(direction).safeParse(value);
   if (!parsed.success) {
     throw new Error(`invalid alert levels: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  return parsed.data;
+  return { direction, levels: parsed.data };
 }
 
 /** What the machine remembers between two measures. Level 0 is normal; i is `levels[i - 1]`. */
@@ -26,18 +33,23 @@ export interface LevelState {
 export const NORMAL_STATE: LevelState = { active: 0, candidate: null, candidateSince: null };
 
 /**
- * The level the measure points at, given the level in force: a higher level needs its `raise`,
- * staying at (or falling back to) a level only needs its `clear`.
+ * The level the measure points at, given the level in force: a more severe level needs its
+ * `raise`, staying at (or falling back to) a level only needs its `clear`. Rising: reached at
+ * measure >= raise, held while measure >= clear. Falling: reached at measure <= raise, held while
+ * measure < clear (left once it is back at clear or above).
  */
-export function observedLevel(levels: readonly LevelSpec[], active: number, measure: number): number {
+export function observedLevel(scale: LevelScale, active: number, measure: number): number {
+  const rising = scale.direction === 'RISING';
+  const reaches = (l: LevelSpec) => (rising ? measure >= l.raise : measure <= l.raise);
+  const holds = (l: LevelSpec) => (rising ? measure >= l.clear : measure < l.clear);
   let up = 0;
-  levels.forEach((l, i) => {
-    if (measure >= l.raise) up = i + 1;
+  scale.levels.forEach((l, i) => {
+    if (reaches(l)) up = i + 1;
   });
   if (up >= active) return up;
   for (let j = active; j >= 1; j -= 1) {
-    const spec = levels[j - 1];
-    if (spec && measure >= spec.clear) return j;
+    const spec = scale.levels[j - 1];
+    if (spec && holds(spec)) return j;
   }
   return 0;
 }
@@ -51,20 +63,20 @@ export interface LevelStep {
 /**
  * Advances the level machine by one measure taken at `time` (ms). A change of level takes effect
  * only once the measure has pointed away from the level in force, in the same direction, for
- * `pendingMs` without interruption. Hysteresis applies to the wait as well: a rise is interrupted
- * only when the measure falls below the pending level's `clear`, a fall only when it is back at
- * the level in force. So a value flapping across a threshold within the pending period changes
- * nothing, and once raised, flapping around `raise` does not clear it.
+ * `pendingMs` without interruption. Hysteresis applies to the wait as well: an escalation is
+ * interrupted only when the measure leaves the pending level's `clear`, a de-escalation only when
+ * it is back at the level in force. So a value flapping across a threshold within the pending
+ * period changes nothing, and once raised, flapping around `raise` does not clear it.
  */
 export function stepLevel(
-  levels: readonly LevelSpec[],
+  scale: LevelScale,
   pendingMs: number,
   state: LevelState,
   time: number,
   measure: number,
 ): LevelStep {
   const rising = state.candidate !== null && state.candidate > state.active;
-  const observed = observedLevel(levels, rising ? (state.candidate ?? 0) : state.active, measure);
+  const observed = observedLevel(scale, rising ? (state.candidate ?? 0) : state.active, measure);
   if (observed === state.active) return { state: { ...state, candidate: null, candidateSince: null } };
   const sameDirection = state.candidate !== null && rising === observed > state.active;
   const since = sameDirection && state.candidateSince !== null ? state.candidateSince : time;
@@ -84,16 +96,24 @@ export interface Sample {
 }
 
 /**
- * The rise of a series at `at` over the preceding `windowMs`: its value then minus the lowest
- * value within the window (inclusive). A river that first recedes and then surges shows the full
- * surge from the trough. `samples` may be in any order; those outside the window are ignored.
+ * The change of a series at `at` over the preceding `windowMs`, measured from the opposite
+ * extreme within the window (inclusive): rising, its value minus the lowest value (>= 0), so a
+ * river that first recedes and then surges shows the full surge from the trough; falling, its
+ * value minus the highest value (<= 0), the drop from the peak. `samples` may be in any order;
+ * those outside the window are ignored.
  */
-export function riseOverWindow(samples: readonly Sample[], at: Sample, windowMs: number): number {
-  let lowest = at.value;
+export function changeOverWindow(
+  samples: readonly Sample[],
+  at: Sample,
+  windowMs: number,
+  direction: AlertDirection,
+): number {
+  const pick = direction === 'RISING' ? Math.min : Math.max;
+  let extreme = at.value;
   for (const s of samples) {
-    if (s.time >= at.time - windowMs && s.time <= at.time && s.value < lowest) lowest = s.value;
+    if (s.time >= at.time - windowMs && s.time <= at.time) extreme = pick(extreme, s.value);
   }
-  return at.value - lowest;
+  return at.value - extreme;
 }
 
 /** How many expected intervals a datastream has been silent at `now` (ms); 0 for a future reading. */

@@ -9,6 +9,7 @@ describe('sample alert rules', () => {
       const parsed = alertRuleInputSchema.safeParse({
         name: r.name,
         kind: r.kind,
+        direction: r.direction,
         target: { programmeId: r.programmeId, observedPropertyId: r.observedPropertyId },
         levels: r.levels,
         ...(r.windowSeconds === null ? {} : { windowSeconds: r.windowSeconds }),
