@@ -26,7 +26,9 @@ describe('KioskCredential', () => {
     const kiosk = new KioskCredential(memoryStorage());
     expect(kiosk.adoptFromFragment(new URL('http://hub.test/wall#panel=map'))).toBeUndefined();
     expect(kiosk.key).toBeNull();
-    expect(kiosk.adoptFromFragment(new URL('http://hub.test/wall#panel=map&kiosk=k1'))?.hash).toBe('#panel=map');
+    expect(kiosk.adoptFromFragment(new URL('http://hub.test/wall#panel=map&kiosk=k1'))?.hash).toBe(
+      '#panel=map',
+    );
     expect(kiosk.key).toBe('k1');
   });
 

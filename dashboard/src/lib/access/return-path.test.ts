@@ -7,12 +7,18 @@ describe('returnPath', () => {
     expect(returnPath('/quick-wins/flood-early-warning')).toBe('/quick-wins/flood-early-warning');
   });
 
-  it.each([null, '', 'wall', '//evil.example/x', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/login?next=/wall'])(
-    'goes to the wallboard for %j',
-    (next) => {
-      expect(returnPath(next)).toBe('/');
-    },
-  );
+  it.each([
+    null,
+    '',
+    'wall',
+    '//evil.example/x',
+    '/\\evil.example',
+    'https://evil.example',
+    'javascript:alert(1)',
+    '/login?next=/wall',
+  ])('goes to the wallboard for %j', (next) => {
+    expect(returnPath(next)).toBe('/');
+  });
 
   it('is undone by signInHref', () => {
     const href = new URL(signInHref('/wall?lang=en&rotate=20'), 'http://hub.test');

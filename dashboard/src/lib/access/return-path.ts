@@ -4,7 +4,7 @@
  * sign-in page an open redirect.
  */
 export function returnPath(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
   return next.startsWith('/login') ? '/' : next;
 }
 

@@ -20,11 +20,16 @@ function gatewayAnswering(answer: object | 'offline') {
   return { client: createGraphqlClient('http://hub.test/graphql'), bodies };
 }
 
-const refusal = (code: string) => ({ errors: [{ message: 'no', path: ['acknowledgeAlert'], extensions: { code } }], data: null });
+const refusal = (code: string) => ({
+  errors: [{ message: 'no', path: ['acknowledgeAlert'], extensions: { code } }],
+  data: null,
+});
 
 describe('actOnAlert', () => {
   it('acknowledges with the trimmed note, and closes without an empty one', async () => {
-    const { client, bodies } = gatewayAnswering({ data: { acknowledgeAlert: { id: 'A1', state: 'ACKNOWLEDGED' } } });
+    const { client, bodies } = gatewayAnswering({
+      data: { acknowledgeAlert: { id: 'A1', state: 'ACKNOWLEDGED' } },
+    });
     expect(await actOnAlert(client, 'acknowledge', 'A1', '  Tim BPBD menuju lokasi ')).toEqual({ ok: true });
     expect(bodies[0]?.query).toMatch(/acknowledgeAlert\(id: \$id, note: \$note\)/);
     expect(bodies[0]?.variables).toEqual({ id: 'A1', note: 'Tim BPBD menuju lokasi' });

@@ -136,7 +136,11 @@ describe('Session', () => {
   });
 
   it('says when the gateway refuses the kiosk key, and then does not send it', async () => {
-    const { session } = kioskGatewayAnswering('bisa_revoked', { data: { viewer: null } }, { data: { viewer: null } });
+    const { session } = kioskGatewayAnswering(
+      'bisa_revoked',
+      { data: { viewer: null } },
+      { data: { viewer: null } },
+    );
     await session.load();
     expect(session.kioskRefused).toBe(true);
     expect(session.identity).toBe('anonymous');
