@@ -31,7 +31,8 @@ async function newPage(): Promise<Page> {
 async function signInThroughApi(page: Page, email: string): Promise<void> {
   const response = await page.request.post(hub.addresses.graphql, {
     data: {
-      query: 'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
+      query:
+        'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
       variables: { email, password: sampleUserPassword(email) },
     },
   });
@@ -59,7 +60,9 @@ beforeAll(async () => {
   await hub.start();
   // The sample threshold rule waits 60 s before it opens; tuned as the flood drill does (rules
   // are data), so the first reading above SIAGA opens the alert.
-  await hub.database.sql.query(`UPDATE alert_rule SET pending_seconds = 0 WHERE is_sample AND kind = 'THRESHOLD'`);
+  await hub.database.sql.query(
+    `UPDATE alert_rule SET pending_seconds = 0 WHERE is_sample AND kind = 'THRESHOLD'`,
+  );
   browser = await launchChromium();
 });
 
@@ -166,7 +169,8 @@ describe('access in Chromium', () => {
 
     // Read-only for real: the gateway refuses the kiosk key's acknowledgement.
     const alertId = await globalIdOf(alert);
-    const acknowledge = 'mutation ($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { id } }';
+    const acknowledge =
+      'mutation ($id: ID!, $note: String) { acknowledgeAlert(id: $id, note: $note) { id } }';
     const refusal = await page.request.post(hub.addresses.graphql, {
       headers: { authorization: `Bearer ${SAMPLE_KIOSK.key}` },
       data: { query: acknowledge, variables: { id: alertId } },
@@ -197,7 +201,8 @@ describe('access in Chromium', () => {
 
     const stored = await page.request.post(hub.addresses.graphql, {
       data: {
-        query: 'query ($id: ID!) { node(id: $id) { ... on Alert { state acknowledgedBy acknowledgementNote } } }',
+        query:
+          'query ($id: ID!) { node(id: $id) { ... on Alert { state acknowledgedBy acknowledgementNote } } }',
         variables: { id: alertId },
       },
     });
