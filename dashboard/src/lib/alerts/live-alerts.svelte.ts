@@ -5,6 +5,7 @@ import { applyAlertChanges, compareAlerts, highestLevel } from '#lib/alerts/open
 import { type AlertChangedData, AlertChangedSubscription, type LiveAlert } from '#lib/graphql/alerts.ts';
 import { defaultRetryDelay } from '#lib/live-feed.svelte.ts';
 import { type FrameScheduler, nextFrame } from '#lib/live-readings.svelte.ts';
+import { credentialsChanged } from '#lib/session/session.svelte.ts';
 
 /**
  * The open alerts on screen. Changes wait in a plain buffer and reach the reactive state at most
@@ -166,14 +167,15 @@ export class LiveAlerts {
 
 /**
  * Call while a component initialises: its view's alert stream reopens whenever whom the gateway
- * sees changes (`Session.identity`: sign-in, sign-out, the wall going back to its kiosk key).
+ * sees changes (`Session.identity`: sign-in, sign-out, the wall going back to its kiosk key),
+ * not when the session merely becomes known as what the stream already opened with.
  */
 export function reopenOnIdentityChange(alerts: LiveAlerts, identity: () => string): void {
   let opened = untrack(identity);
   $effect(() => {
     const current = identity();
-    if (current === opened) return;
+    const changed = credentialsChanged(opened, current);
     opened = current;
-    untrack(() => alerts.restart());
+    if (changed) untrack(() => alerts.restart());
   });
 }

@@ -119,4 +119,14 @@ export class Session {
   }
 }
 
+/**
+ * Whether requests sent as `before` (a Session.identity) reached the gateway as someone other
+ * than `after`. Before the session is known requests carry the cookie alone, which is exactly
+ * what a signed-in person and an anonymous visitor send: only kiosk mode adds a credential.
+ */
+export function credentialsChanged(before: string, after: string): boolean {
+  if (before === 'unknown') return after === 'kiosk';
+  return before !== after;
+}
+
 export const [getSession, setSession] = createContext<Session>();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KioskCredential, type KioskStorage } from '#lib/access/kiosk-credential.ts';
 import { createGraphqlClient } from '#lib/graphql/client.ts';
 import type { SignedInUser } from '#lib/graphql/session.ts';
-import { Session } from './session.svelte.ts';
+import { credentialsChanged, Session } from './session.svelte.ts';
 
 const operator: SignedInUser = { id: 'u-op', name: 'Operator', role: 'OPERATOR', agency: null };
 
@@ -152,5 +152,17 @@ describe('Session', () => {
     await session.load();
     expect(session.kioskRefused).toBe(false);
     expect(session.identity).toBe('anonymous');
+  });
+});
+
+describe('credentialsChanged', () => {
+  it('counts only a change of credential, the cookie alone being what an unknown session sent', () => {
+    expect(credentialsChanged('unknown', 'anonymous')).toBe(false);
+    expect(credentialsChanged('unknown', 'user:u-op')).toBe(false);
+    expect(credentialsChanged('unknown', 'kiosk')).toBe(true);
+    expect(credentialsChanged('kiosk', 'user:u-op')).toBe(true);
+    expect(credentialsChanged('user:u-op', 'anonymous')).toBe(true);
+    expect(credentialsChanged('user:u-op', 'user:u-admin')).toBe(true);
+    expect(credentialsChanged('kiosk', 'kiosk')).toBe(false);
   });
 });
