@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { SAMPLE_USERS } from '@bisa/db/sample-data.ts';
+import { SAMPLE_KIOSK, SAMPLE_USERS } from '@bisa/db/sample-data.ts';
 import { configOrExit } from '@bisa/service/environment.ts';
 import { runUntilSignalled } from '@bisa/service/lifecycle.ts';
 import { logDestination } from '@bisa/service/log-format.ts';
@@ -31,6 +31,10 @@ ${devices}
 
     Sample accounts (SAMPLE DATA; signIn mutation; password sample-<name before @>, e.g. sample-admin):
       ${SAMPLE_USERS.map((u) => `${u.email} (${u.role.toLowerCase()})`).join(', ')}
+      Sign in on the dashboard at ${a.dashboard}login
+
+    Wall screen in kiosk mode (SAMPLE DATA; read-only key, open once on the wall's browser):
+      ${a.dashboard}wall#kiosk=${SAMPLE_KIOSK.key}
 
     Try:  mosquitto_pub -h ${new URL(a.mqtt).hostname} -p ${new URL(a.mqtt).port} -u masamba-river-01 -P sample-masamba-river-01 -q 1 \\
             -t bisa/v1/masamba-river-01/readings -m "{\\"time\\":\\"$(date -u +%FT%TZ)\\",\\"values\\":{\\"water_level\\":2.5}}"

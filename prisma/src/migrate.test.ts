@@ -40,6 +40,8 @@ const SEEDED_TABLES = [
   'location',
   'thing',
   'datastream',
+  'app_user',
+  'api_key',
 ] as const;
 
 async function rowCounts(sql: SqlQueryable): Promise<Record<string, number>> {

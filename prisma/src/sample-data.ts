@@ -699,6 +699,19 @@ export const SAMPLE_USERS = [
   { email: 'viewer@contoh.bisa.id', name: 'Pengamat (contoh)', role: 'VIEWER', agencyId: null },
 ] as const;
 
+/**
+ * The wall screen's sample kiosk account: a VIEWER whose one usable credential is a public
+ * READ API key (its password is random and thrown away, so nobody signs in with it). The wall's
+ * browser opens `/wall#kiosk=<key>` once (README): it reads like a signed-in viewer, sees who
+ * acknowledged an alert, and can change nothing.
+ */
+export const SAMPLE_KIOSK = {
+  email: 'kiosk@contoh.bisa.id',
+  name: 'Layar dinding ruang kendali (contoh)',
+  keyName: 'Layar dinding (contoh)',
+  key: 'bisa_sample-kiosk-wall',
+} as const;
+
 /** Public sample password of a sample account. */
 export function sampleUserPassword(email: string): string {
   return `sample-${email.split('@')[0]}`;

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from './database.ts';
 import {
   AGENCIES,
@@ -9,6 +10,7 @@ import {
 } from './reference-data.ts';
 import {
   SAMPLE_ALERT_RULES,
+  SAMPLE_KIOSK,
   SAMPLE_KPIS,
   SAMPLE_LOCATIONS,
   SAMPLE_PARTNERS,
@@ -91,6 +93,7 @@ export async function seedSampleData(database: Database): Promise<void> {
   for (const user of SAMPLE_USERS)
     passwordHashes.set(user.email, await hashSecret(sampleUserPassword(user.email)));
   for (const thing of SAMPLE_THINGS) hashes.set(thing.id, await hashSecret(sampleDeviceSecret(thing.id)));
+  const kioskPasswordHash = await hashSecret(randomBytes(32).toString('base64url'));
   await database.sql.transaction(async (tx) => {
     for (const p of SAMPLE_PROGRAMMES) {
       // Quick wins are evaluated one year after they start.
@@ -176,6 +179,23 @@ export async function seedSampleData(database: Database): Promise<void> {
         [user.email, user.name, user.role, user.agencyId, passwordHashes.get(user.email)],
       );
     }
+    await tx.query(
+      `INSERT INTO app_user (email, name, role, password_hash, is_sample)
+       VALUES ($1, $2, 'VIEWER'::role, $3, true) ON CONFLICT (email) DO NOTHING`,
+      [SAMPLE_KIOSK.email, SAMPLE_KIOSK.name, kioskPasswordHash],
+    );
+    // Stored as the gateway stores keys (gateway/src/auth/viewer.ts): sha256 of the whole key.
+    await tx.query(
+      `INSERT INTO api_key (user_id, name, prefix, key_hash, scope)
+       SELECT id, $2, $3, $4, 'read' FROM app_user WHERE email = $1
+       ON CONFLICT (key_hash) DO NOTHING`,
+      [
+        SAMPLE_KIOSK.email,
+        SAMPLE_KIOSK.keyName,
+        SAMPLE_KIOSK.key.slice(0, 12),
+        createHash('sha256').update(SAMPLE_KIOSK.key).digest('hex'),
+      ],
+    );
   });
 }
 

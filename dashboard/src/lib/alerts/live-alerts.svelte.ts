@@ -1,9 +1,11 @@
 import type { Client } from '@urql/core';
 import { subscriptionStore } from '@urql/svelte';
+import { untrack } from 'svelte';
 import { applyAlertChanges, compareAlerts, highestLevel } from '#lib/alerts/open-alerts.ts';
 import { type AlertChangedData, AlertChangedSubscription, type LiveAlert } from '#lib/graphql/alerts.ts';
 import { defaultRetryDelay } from '#lib/live-feed.svelte.ts';
 import { type FrameScheduler, nextFrame } from '#lib/live-readings.svelte.ts';
+import { credentialsChanged } from '#lib/session/session.svelte.ts';
 
 /**
  * The open alerts on screen. Changes wait in a plain buffer and reach the reactive state at most
@@ -71,7 +73,8 @@ export interface LiveAlertsOptions {
 
 /**
  * One `alertChanged` subscription for a whole view, reconnecting with backoff when it drops.
- * Read-only: acknowledging needs a signed-in operator, which the dashboard does not have yet.
+ * Acknowledging and closing go through mutations (alert-actions.ts); their outcome comes back
+ * on this stream like any other transition.
  */
 export class LiveAlerts {
   readonly open: OpenAlerts;
@@ -93,6 +96,18 @@ export class LiveAlerts {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#open();
+  }
+
+  /**
+   * A fresh stream at once, e.g. after a sign-in: the gateway decides what a stream may show
+   * (who acknowledged) when it opens, so a stream opened anonymously would stay anonymous.
+   */
+  restart(): void {
+    if (!this.#running) return;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#attempt = 0;
     this.#open();
   }
 
@@ -148,4 +163,19 @@ export class LiveAlerts {
       this.#retryDelay(this.#attempt++),
     );
   }
+}
+
+/**
+ * Call while a component initialises: its view's alert stream reopens whenever whom the gateway
+ * sees changes (`Session.identity`: sign-in, sign-out, the wall going back to its kiosk key),
+ * not when the session merely becomes known as what the stream already opened with.
+ */
+export function reopenOnIdentityChange(alerts: LiveAlerts, identity: () => string): void {
+  let opened = untrack(identity);
+  $effect(() => {
+    const current = identity();
+    const changed = credentialsChanged(opened, current);
+    opened = current;
+    if (changed) untrack(() => alerts.restart());
+  });
 }

@@ -73,4 +73,21 @@ describe('LiveAlerts', () => {
     await vi.waitFor(() => expect(alerts.open.list.map((a) => a.id)).toEqual(['still-open']));
     alerts.stop();
   });
+
+  it('restarts on demand with a fresh stream, which replaces what the old one showed', async () => {
+    const { gateway, alerts, send } = setUp();
+    alerts.restart();
+    expect(gateway.streams).toHaveLength(0);
+    alerts.start();
+    await vi.waitFor(() => expect(gateway.streams).toHaveLength(1));
+    send(alert('a'));
+    await vi.waitFor(() => expect(alerts.open.list).toHaveLength(1));
+
+    alerts.restart();
+    await vi.waitFor(() => expect(gateway.streams).toHaveLength(2));
+    expect(gateway.streams[0]?.signal?.aborted).toBe(true);
+    send(alert('a', 'ACKNOWLEDGED'));
+    await vi.waitFor(() => expect(alerts.open.list.map((a) => a.state)).toEqual(['ACKNOWLEDGED']));
+    alerts.stop();
+  });
 });

@@ -65,3 +65,29 @@ export const AlertChangedSubscription = gql<AlertChangedData, Record<string, nev
     }
   }
 `;
+
+export interface AlertActionVariables {
+  id: string;
+  note?: string;
+}
+
+type AlertActionResult = { id: string; state: AlertState };
+
+/** An operator takes an OPEN alert in hand; the strip learns the new state from alertChanged. */
+export const AcknowledgeAlertMutation = gql<{ acknowledgeAlert: AlertActionResult }, AlertActionVariables>`
+  mutation AcknowledgeAlert($id: ID!, $note: String) {
+    acknowledgeAlert(id: $id, note: $note) {
+      id
+      state
+    }
+  }
+`;
+
+export const CloseAlertMutation = gql<{ closeAlert: AlertActionResult }, AlertActionVariables>`
+  mutation CloseAlert($id: ID!, $note: String) {
+    closeAlert(id: $id, note: $note) {
+      id
+      state
+    }
+  }
+`;
