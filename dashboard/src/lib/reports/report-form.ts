@@ -66,6 +66,7 @@ export function reportableDays(
 ): { first: string; last: string } | undefined {
   const lastOfWindow = addDays(kpi.periodEnd, -1);
   const today = todayInLuwuUtara(now);
+  // biome-ignore lint/complexity/useMathMinMax: the days are ISO strings, which Math.min would turn into NaN
   const last = lastOfWindow < today ? lastOfWindow : today;
   return last < kpi.periodStart ? undefined : { first: kpi.periodStart, last };
 }
