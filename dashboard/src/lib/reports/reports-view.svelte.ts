@@ -39,6 +39,12 @@ export type SubmitOutcome =
 
 export type ReviewOutcome = { ok: true } | { ok: false; problem: Problem } | { ok: false; refusal: Refusal };
 
+/** A decision the gateway refused, kept after the report may have left the queue. */
+export interface RefusedReview {
+  report: ProgressReport;
+  refusal: Refusal;
+}
+
 /**
  * The OPD reporting area: the REPORTED KPIs a person may report on, their agency's reports
  * and, for reviewers, the queue of submitted reports. One `progressReportChanged` stream keeps
@@ -50,6 +56,7 @@ export class ReportsView {
   #reports = $state.raw<ProgressReport[] | undefined>(undefined);
   #queue = $state.raw<ProgressReport[] | undefined>(undefined);
   #loadFailed = $state(false);
+  #refusedReview = $state.raw<RefusedReview | undefined>(undefined);
 
   readonly #client: Client;
   readonly #agencyId: string | null;
@@ -94,6 +101,11 @@ export class ReportsView {
   /** Submitted reports awaiting a decision; undefined until loaded and for non-reviewers. */
   get queue(): readonly ProgressReport[] | undefined {
     return this.#queue;
+  }
+
+  /** The reviewer's last refused decision, until the next decision. */
+  get refusedReview(): RefusedReview | undefined {
+    return this.#refusedReview;
   }
 
   get loaded(): boolean {
@@ -151,15 +163,19 @@ export class ReportsView {
   async review(report: ProgressReport, approve: boolean, reason: string): Promise<ReviewOutcome> {
     const trimmed = reason.trim();
     if (!approve && trimmed === '') return { ok: false, problem: { key: 'reports.problem.reasonRequired' } };
+    this.#refusedReview = undefined;
     const result = await this.#client
       .mutation(ReviewProgressReportMutation, {
         input: { id: report.id, approve, reason: approve ? null : trimmed },
       })
       .toPromise();
     if (!result.data) {
-      // Most often someone else decided it first: the queue is loaded again to show that.
+      // Most often someone else decided it first: the queue is loaded again to show that, and
+      // the refusal is kept by the view because the report's card may leave with it.
+      const refusal = refusalOf(result.error);
+      this.#refusedReview = { report, refusal };
       void this.reload();
-      return { ok: false, refusal: refusalOf(result.error) };
+      return { ok: false, refusal };
     }
     this.#changed(result.data.reviewProgressReport);
     return { ok: true };
