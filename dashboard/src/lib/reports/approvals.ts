@@ -1,6 +1,6 @@
 import type { Client } from '@urql/core';
 import { ReportDecisionsSubscription } from '#lib/graphql/reports.ts';
-import { LiveSubscription } from '#lib/live-subscription.ts';
+import { LiveSubscription, type LiveSubscriptionOptions } from '#lib/live-subscription.ts';
 
 /**
  * Calls `reload` whenever a progress report is approved (of one programme, or of any without
@@ -8,8 +8,15 @@ import { LiveSubscription } from '#lib/live-subscription.ts';
  * which only the view's own query computes. Approvals are rare, so loading again is cheaper
  * than keeping every roll-up in the browser; the stream carries only ids and statuses.
  */
-export function reloadOnApproval(client: Client, programmeId: string | null, reload: () => void) {
+export function reloadOnApproval(
+  client: Client,
+  programmeId: string | null,
+  reload: () => void,
+  /** Tests pass a fake fetch and no backoff. */
+  options: Pick<LiveSubscriptionOptions<unknown, never>, 'fetch' | 'retryDelay'> = {},
+) {
   return new LiveSubscription({
+    ...options,
     client,
     query: ReportDecisionsSubscription,
     variables: { programmeId },
