@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressReport } from '#lib/graphql/reports.ts';
 import { queueAfter, withReport } from './report-lists.ts';
+import { sampleReport } from './testing.ts';
 
-const report = (
-  id: string,
-  submittedAt: string,
-  status: ProgressReport['status'] = 'SUBMITTED',
-): ProgressReport => ({
-  id,
-  databaseId: id,
-  value: 24,
-  observedOn: '2026-11-30',
-  evidenceUrl: null,
-  note: '',
-  reporter: 'Pelapor BPBD (contoh)',
-  submittedAt,
-  status,
-  reviewer: status === 'SUBMITTED' ? null : 'Admin',
-  reviewedAt: null,
-  rejectionReason: status === 'REJECTED' ? 'Lampirkan bukti' : null,
-  kpi: {
-    id: 'kpi',
-    name: { id: 'Desa menerima peringatan', en: 'Villages receiving warnings' },
-    unit: 'desa',
-    programme: {
-      id: 'p',
-      name: { id: 'Peringatan dini', en: 'Early warning' },
-      owner: { id: 'a', acronym: 'BPBD' },
-    },
-  },
-});
+const report = (id: string, submittedAt: string, status: ProgressReport['status'] = 'SUBMITTED') =>
+  sampleReport(id, status, { submittedAt });
 
 describe('report lists', () => {
   it('put a new report first and replace a known one in place of the old', () => {

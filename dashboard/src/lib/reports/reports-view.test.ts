@@ -3,6 +3,7 @@ import { createGraphqlClient } from '#lib/graphql/client.ts';
 import type { ProgressReport, ReportableProgramme } from '#lib/graphql/reports.ts';
 import { fakeGateway } from '#lib/testing/fake-gateway.ts';
 import { ReportsView } from './reports-view.svelte.ts';
+import { sampleReport } from './testing.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -39,26 +40,7 @@ const report = (
   status: ProgressReport['status'],
   owner = BPBD,
   submittedAt = '2026-11-30T08:00:00Z',
-): ProgressReport => ({
-  id,
-  databaseId: id,
-  value: 24,
-  observedOn: '2026-11-30',
-  evidenceUrl: null,
-  note: '',
-  reporter: 'Pelapor BPBD (contoh)',
-  submittedAt,
-  status,
-  reviewer: null,
-  reviewedAt: null,
-  rejectionReason: null,
-  kpi: {
-    id: 'villages',
-    name: { id: 'Desa', en: 'Villages' },
-    unit: 'desa',
-    programme: { id: 'flood', name: { id: 'Banjir', en: 'Flood' }, owner },
-  },
-});
+) => sampleReport(id, status, { owner, submittedAt });
 
 function setUp(options: { agencyId: string | null; canReview: boolean }) {
   const asked: { operation: string; variables: Record<string, unknown> }[] = [];
@@ -142,7 +124,7 @@ describe('ReportsView', () => {
 
     // Approved elsewhere: it leaves the queue, its status changes here, and its KPI's value is loaded again.
     approve(24);
-    gateway.send(/progressReportChanged/, changed({ ...report('mine', 'APPROVED'), reviewer: 'Admin' }));
+    gateway.send(/progressReportChanged/, changed(report('mine', 'APPROVED')));
     await vi.waitFor(() => expect(view.reports?.[0]?.status).toBe('APPROVED'));
     await vi.waitFor(() => expect(view.kpis[0]?.kpi.reports[0]?.value).toBe(24));
     expect(sent('ReportableKpis')).toHaveLength(2);
