@@ -1,6 +1,5 @@
 import type { AnyVariables, Client, TypedDocumentNode } from '@urql/core';
 import { subscriptionStore } from '@urql/svelte';
-import { defaultRetryDelay } from '#lib/live-feed.svelte.ts';
 
 export interface LiveSubscriptionOptions<Data, Variables extends AnyVariables> {
   client: Client;
@@ -9,10 +8,13 @@ export interface LiveSubscriptionOptions<Data, Variables extends AnyVariables> {
   /** Each event, once. */
   onData: (data: Data) => void;
   /**
-   * The stream (re)opened: events sent while it was down are lost, so a view that keeps state
-   * from them loads it again here.
+   * The stream opened. `reopened` when it is not the first attempt (a stream dropped, or the
+   * first failed): events sent meanwhile are lost, so a view that keeps state from them loads
+   * it again then.
    */
   onOpen?: (reopened: boolean) => void;
+  /** The stream dropped or could not open; a retry is scheduled. */
+  onClose?: () => void;
   /** What the stream is fetched with; tests pass a fake. Defaults to the global fetch. */
   fetch?: typeof fetch;
   /** Milliseconds before retry number `attempt` (0 for the first retry). */
@@ -20,6 +22,15 @@ export interface LiveSubscriptionOptions<Data, Variables extends AnyVariables> {
 }
 
 type Timer = ReturnType<typeof setTimeout>;
+
+/**
+ * Exponential backoff with jitter, so that every wallboard in the building does not come back
+ * at the same instant after a gateway restart.
+ */
+export function defaultRetryDelay(attempt: number): number {
+  const base = Math.min(1000 * 2 ** attempt, 30_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
 
 /** One GraphQL subscription kept open for a view, reopened with backoff whenever it drops. */
 export class LiveSubscription<Data, Variables extends AnyVariables = AnyVariables> {
@@ -52,15 +63,21 @@ export class LiveSubscription<Data, Variables extends AnyVariables = AnyVariable
     this.#stop = undefined;
   }
 
-  /** urql says nothing when an event stream opens; the response headers do. */
+  /**
+   * urql reports nothing when an event stream opens, only when events arrive; a quiet hub would
+   * look "connecting" for minutes. The response headers tell us the stream is open.
+   */
   readonly #watchingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const response = await this.#fetch(input, init);
     if (response.ok && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
-      this.#attempt = 0;
-      const reopened = this.#everOpen;
+      const reopened = this.#everOpen || this.#attempt > 0;
       this.#everOpen = true;
+      this.#attempt = 0;
       if (this.#running) this.#options.onOpen?.(reopened);
     }
+    // Any other answer (an error as JSON, a proxy's HTML page) ends the stream without urql
+    // noticing, so it is treated as a drop.
+    else this.#closed();
     return response;
   };
 
@@ -91,6 +108,7 @@ export class LiveSubscription<Data, Variables extends AnyVariables = AnyVariable
   /** The stream ended or failed: a fresh subscription after a backoff. */
   #closed(): void {
     if (!this.#running || this.#retry) return;
+    this.#options.onClose?.();
     this.#retry = setTimeout(
       () => {
         this.#retry = undefined;
