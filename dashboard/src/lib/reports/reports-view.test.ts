@@ -121,6 +121,9 @@ describe('ReportsView', () => {
     );
     await vi.waitFor(() => expect(view.queue?.map((r) => r.id)).toEqual(['dlh-new', 'queued']));
     expect(view.reports?.map((r) => r.id)).toEqual(['mine']);
+    // Decided by another reviewer: it leaves this reviewer's queue before they decide it too.
+    gateway.send(/progressReportChanged/, changed(report('queued', 'REJECTED', DLH)));
+    await vi.waitFor(() => expect(view.queue?.map((r) => r.id)).toEqual(['dlh-new']));
 
     // Approved elsewhere: it leaves the queue, its status changes here, and its KPI's value is loaded again.
     approve(24);
