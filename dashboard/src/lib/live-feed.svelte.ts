@@ -1,11 +1,11 @@
 import type { AnyVariables, Client, TypedDocumentNode } from '@urql/core';
-import { subscriptionStore } from '@urql/svelte';
 import {
   type Reading,
   type ReadingsCommittedData,
   ReadingsCommittedSubscription,
 } from '#lib/graphql/queries.ts';
 import type { LiveReadings } from '#lib/live-readings.svelte.ts';
+import { defaultRetryDelay, LiveSubscription } from '#lib/live-subscription.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -45,15 +45,6 @@ const ALL_READINGS = liveStream(ReadingsCommittedSubscription, {});
 type Timer = ReturnType<typeof setTimeout>;
 
 /**
- * Exponential backoff with jitter, so that every wallboard in the building does not come back
- * at the same instant after a gateway restart.
- */
-export function defaultRetryDelay(attempt: number): number {
-  const base = Math.min(1000 * 2 ** attempt, 30_000);
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
-
-/**
  * Feeds a live view: loads its layout with each datastream's latest reading, and keeps one
  * `readingsCommitted` subscription (all datastreams) open for the whole view, reconnecting with
  * backoff when it drops. After a reconnect the layout loads again: readings committed while the
@@ -67,18 +58,11 @@ export class LiveFeed<Data> {
   readonly #client: Client;
   readonly #loadData: (client: Client) => Promise<Data | Error>;
   readonly #latest: (data: Data) => Iterable<Reading>;
-  readonly #live: LiveStream;
-  readonly #onReadings: ((readings: readonly Reading[]) => void) | undefined;
   readonly #readings: LiveReadings;
-  readonly #fetch: typeof fetch;
   readonly #retryDelay: (attempt: number) => number;
+  readonly #live: LiveSubscription<ReadingsCommittedData>;
 
   #running = false;
-  #stopLive: (() => void) | undefined;
-  #restartLive: (() => void) | undefined;
-  #liveRetry: Timer | undefined;
-  #liveAttempt = 0;
-  #everOpen = false;
   #loadRetry: Timer | undefined;
   #loadAttempt = 0;
   #loadGeneration = 0;
@@ -87,11 +71,28 @@ export class LiveFeed<Data> {
     this.#client = options.client;
     this.#loadData = options.load;
     this.#latest = options.latest;
-    this.#live = options.live ?? ALL_READINGS;
-    this.#onReadings = options.onReadings;
     this.#readings = options.readings;
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
+    const live = options.live ?? ALL_READINGS;
+    const onReadings = options.onReadings;
+    this.#live = new LiveSubscription({
+      client: options.client,
+      query: live.query,
+      variables: live.variables,
+      fetch: options.fetch,
+      retryDelay: this.#retryDelay,
+      onData: (data) => {
+        this.#readings.push(data.readingsCommitted);
+        onReadings?.(data.readingsCommitted);
+      },
+      onOpen: (reopened) => {
+        this.#status = 'live';
+        if (reopened) void this.#load();
+      },
+      onClose: () => {
+        this.#status = 'reconnecting';
+      },
+    });
   }
 
   /** State of the live stream, for the connection indicator. */
@@ -114,7 +115,7 @@ export class LiveFeed<Data> {
     this.#running = true;
     // Subscribe before querying, so that no reading committed in between is missed; the
     // overlap is harmless because LiveReadings keeps the newest per datastream.
-    this.#openLive();
+    this.#live.start();
     void this.#load();
   }
 
@@ -125,75 +126,9 @@ export class LiveFeed<Data> {
 
   stop(): void {
     this.#running = false;
-    clearTimeout(this.#liveRetry);
     clearTimeout(this.#loadRetry);
-    this.#liveRetry = undefined;
     this.#loadRetry = undefined;
-    this.#stopLive?.();
-    this.#stopLive = undefined;
-    this.#restartLive = undefined;
-  }
-
-  #openLive(): void {
-    const store = subscriptionStore({
-      client: this.#client,
-      query: this.#live.query,
-      variables: this.#live.variables,
-      context: { fetch: this.#watchingFetch },
-    });
-    // The store repeats the last event's data and error with every state change; each is
-    // handled once.
-    let seenData: ReadingsCommittedData | undefined;
-    let seenError: unknown;
-    this.#stopLive = store.subscribe((state) => {
-      if (state.data && state.data !== seenData) {
-        seenData = state.data;
-        this.#readings.push(state.data.readingsCommitted);
-        this.#onReadings?.(state.data.readingsCommitted);
-      }
-      if (state.error && state.error !== seenError) {
-        seenError = state.error;
-        console.warn('live readings:', state.error.message);
-      }
-      if (!state.fetching) this.#liveClosed();
-    });
-    this.#restartLive = () => {
-      store.pause();
-      store.resume();
-    };
-  }
-
-  /**
-   * urql reports nothing when an event stream opens, only when events arrive; a quiet hub would
-   * look "connecting" for minutes. The response headers tell us the stream is open.
-   */
-  readonly #watchingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await this.#fetch(input, init);
-    const type = response.headers.get('content-type') ?? '';
-    if (response.ok && /text\/event-stream/i.test(type)) this.#liveOpened();
-    // Any other answer (an error as JSON, a proxy's HTML page) ends the stream without urql
-    // noticing, so it is treated as a drop.
-    else this.#liveClosed();
-    return response;
-  };
-
-  #liveOpened(): void {
-    if (!this.#running) return;
-    const reopened = this.#everOpen || this.#liveAttempt > 0;
-    this.#everOpen = true;
-    this.#liveAttempt = 0;
-    this.#status = 'live';
-    if (reopened) void this.#load();
-  }
-
-  #liveClosed(): void {
-    if (!this.#running || this.#liveRetry) return;
-    this.#status = 'reconnecting';
-    const delay = this.#retryDelay(this.#liveAttempt++);
-    this.#liveRetry = setTimeout(() => {
-      this.#liveRetry = undefined;
-      this.#restartLive?.();
-    }, delay);
+    this.#live.stop();
   }
 
   async #load(): Promise<void> {

@@ -1,10 +1,9 @@
 import type { Client } from '@urql/core';
-import { subscriptionStore } from '@urql/svelte';
 import { untrack } from 'svelte';
 import { applyAlertChanges, compareAlerts, highestLevel } from '#lib/alerts/open-alerts.ts';
 import { type AlertChangedData, AlertChangedSubscription, type LiveAlert } from '#lib/graphql/alerts.ts';
-import { defaultRetryDelay } from '#lib/live-feed.svelte.ts';
 import { type FrameScheduler, nextFrame } from '#lib/live-readings.svelte.ts';
+import { LiveSubscription } from '#lib/live-subscription.ts';
 import { credentialsChanged } from '#lib/session/session.svelte.ts';
 
 /**
@@ -60,8 +59,6 @@ export class OpenAlerts {
   }
 }
 
-type Timer = ReturnType<typeof setTimeout>;
-
 export interface LiveAlertsOptions {
   /** When buffered changes reach the screen; tests pass a manual one. */
   schedule?: FrameScheduler;
@@ -78,90 +75,33 @@ export interface LiveAlertsOptions {
  */
 export class LiveAlerts {
   readonly open: OpenAlerts;
-  readonly #client: Client;
-  readonly #fetch: typeof fetch;
-  readonly #retryDelay: (attempt: number) => number;
-  #running = false;
-  #stop: (() => void) | undefined;
-  #retry: Timer | undefined;
-  #attempt = 0;
+  readonly #stream: LiveSubscription<AlertChangedData, Record<string, never>>;
 
   constructor(client: Client, options: LiveAlertsOptions = {}) {
-    this.#client = client;
     this.open = new OpenAlerts(options.schedule);
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
+    this.#stream = new LiveSubscription({
+      client,
+      query: AlertChangedSubscription,
+      variables: {},
+      onData: (data) => this.open.push(data.alertChanged),
+      // The stream (re)opened: the open alerts come again, first of all.
+      onOpen: () => this.open.startOver(),
+      fetch: options.fetch,
+      retryDelay: options.retryDelay,
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#open();
+    this.#stream.start();
   }
 
-  /**
-   * A fresh stream at once, e.g. after a sign-in: the gateway decides what a stream may show
-   * (who acknowledged) when it opens, so a stream opened anonymously would stay anonymous.
-   */
+  /** A fresh stream at once: after a sign-in it may show who acknowledged (see LiveSubscription). */
   restart(): void {
-    if (!this.#running) return;
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
-    this.#attempt = 0;
-    this.#open();
+    this.#stream.restart();
   }
 
   stop(): void {
-    this.#running = false;
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
-    this.#stop?.();
-    this.#stop = undefined;
-  }
-
-  /** The stream (re)opened: the open alerts come again, first of all. */
-  readonly #watchingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await this.#fetch(input, init);
-    if (response.ok && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
-      this.#attempt = 0;
-      this.open.startOver();
-    }
-    return response;
-  };
-
-  #open(): void {
-    this.#stop?.();
-    const store = subscriptionStore({
-      client: this.#client,
-      query: AlertChangedSubscription,
-      context: { fetch: this.#watchingFetch },
-    });
-    // The store repeats the last event's data and error with every state change; each is handled once.
-    let seenData: AlertChangedData | undefined;
-    let seenError: unknown;
-    this.#stop = store.subscribe((state) => {
-      if (state.data && state.data !== seenData) {
-        seenData = state.data;
-        this.open.push(state.data.alertChanged);
-      }
-      if (state.error && state.error !== seenError) {
-        seenError = state.error;
-        console.warn('live alerts:', state.error.message);
-      }
-      if (!state.fetching) this.#closed();
-    });
-  }
-
-  /** The stream ended or failed: a fresh subscription after a backoff. */
-  #closed(): void {
-    if (!this.#running || this.#retry) return;
-    this.#retry = setTimeout(
-      () => {
-        this.#retry = undefined;
-        if (this.#running) this.#open();
-      },
-      this.#retryDelay(this.#attempt++),
-    );
+    this.#stream.stop();
   }
 }
 

@@ -8,6 +8,7 @@ import {
 import type { Reading } from '#lib/graphql/queries.ts';
 import { LiveFeed, liveStream } from '#lib/live-feed.svelte.ts';
 import { LiveReadings } from '#lib/live-readings.svelte.ts';
+import { reloadOnApproval } from '#lib/reports/approvals.ts';
 import {
   type DatastreamQuality,
   datastreamQuality,
@@ -22,12 +23,15 @@ interface Loaded {
 
 /**
  * One quick win's evaluation: its programme, KPIs, devices and the regency's roll-up from one
- * query; the latest readings of its own devices live, so data quality is judged as of now.
+ * query; the latest readings of its own devices live, so data quality is judged as of now, and
+ * the query again when one of its reports is approved, so the KPI's actual value and every
+ * grade above it follow without a reload of the page.
  */
 export class EvaluationView {
   readonly readings = new LiveReadings();
   readonly feed: LiveFeed<Loaded>;
   readonly #clock = new Clock(5_000);
+  readonly #approvals: ReturnType<typeof reloadOnApproval>;
 
   readonly quality: ReadonlyMap<string, DatastreamQuality> = $derived.by(() => {
     const loaded = this.feed.data;
@@ -61,6 +65,7 @@ export class EvaluationView {
       latest: latestReadings,
       live: liveStream(ReadingsOfProgrammeSubscription, { programmeId }),
     });
+    this.#approvals = reloadOnApproval(client, programmeId, () => this.feed.reload());
   }
 
   get data(): QuickWinEvaluationData | undefined {
@@ -74,9 +79,11 @@ export class EvaluationView {
   start(): void {
     this.#clock.start();
     this.feed.start();
+    this.#approvals.start();
   }
 
   stop(): void {
+    this.#approvals.stop();
     this.feed.stop();
     this.#clock.stop();
   }

@@ -5,6 +5,14 @@ import { AlertChangedSubscription } from './alerts.ts';
 import { DatastreamChartQuery, ReadingsOfDatastreamsSubscription } from './chart.ts';
 import { QuickWinEvaluationQuery, QuickWinsQuery, ReadingsOfProgrammeSubscription } from './evaluation.ts';
 import { ReadingsCommittedSubscription, WallboardQuery } from './queries.ts';
+import {
+  ProgressReportChangedSubscription,
+  ProgressReportsQuery,
+  ReportableKpisQuery,
+  ReportDecisionsSubscription,
+  ReviewProgressReportMutation,
+  SubmitProgressReportMutation,
+} from './reports.ts';
 import { SitesPageQuery } from './sites.ts';
 
 // The gateway commits its printed schema; checking the documents against it here catches an
@@ -24,6 +32,12 @@ describe('GraphQL documents', () => {
     ['QuickWinEvaluation', QuickWinEvaluationQuery],
     ['ReadingsOfProgramme', ReadingsOfProgrammeSubscription],
     ['AlertChanged', AlertChangedSubscription],
+    ['ReportableKpis', ReportableKpisQuery],
+    ['ProgressReports', ProgressReportsQuery],
+    ['SubmitProgressReport', SubmitProgressReportMutation],
+    ['ReviewProgressReport', ReviewProgressReportMutation],
+    ['ProgressReportChanged', ProgressReportChangedSubscription],
+    ['ReportDecisions', ReportDecisionsSubscription],
   ])('%s is valid against gateway/schema.graphql', (_name, document) => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });

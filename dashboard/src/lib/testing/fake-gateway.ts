@@ -5,9 +5,13 @@ import type { Reading } from '#lib/graphql/queries.ts';
  * A stand-in for the gateway behind `fetch`: queries get JSON, each subscription an event
  * stream the test writes to, ends or breaks.
  */
-export function fakeGateway(answerQueries: () => Response) {
+/** Answers one query or mutation; most tests ignore what was asked. */
+export type QueryAnswer = (query: string, variables: Record<string, unknown>) => Response;
+
+export function fakeGateway(answerQueries: QueryAnswer) {
   const encoder = new TextEncoder();
   const streams: {
+    query: string;
     controller: ReadableStreamDefaultController<Uint8Array>;
     signal: AbortSignal | undefined;
   }[] = [];
@@ -18,13 +22,17 @@ export function fakeGateway(answerQueries: () => Response) {
 
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     // urql sends queries as GET (query in the URL) and subscriptions as POST.
-    const query =
+    const request =
       init?.method === 'POST'
-        ? (JSON.parse(String(init.body)) as { query: string }).query
-        : (new URL(String(input)).searchParams.get('query') ?? '');
+        ? (JSON.parse(String(init.body)) as { query: string; variables?: Record<string, unknown> })
+        : {
+            query: new URL(String(input)).searchParams.get('query') ?? '',
+            variables: JSON.parse(new URL(String(input)).searchParams.get('variables') ?? '{}'),
+          };
+    const query = request.query;
     if (!query.trimStart().startsWith('subscription')) {
       queries++;
-      return queryAnswer();
+      return queryAnswer(query, request.variables ?? {});
     }
     subscriptions.push({
       query,
@@ -34,7 +42,7 @@ export function fakeGateway(answerQueries: () => Response) {
     const signal = init?.signal ?? undefined;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        streams.push({ controller, signal });
+        streams.push({ query, controller, signal });
         signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
       },
     });
@@ -53,7 +61,7 @@ export function fakeGateway(answerQueries: () => Response) {
     get subscriptions() {
       return subscriptions;
     },
-    answerQueriesWith(answer: () => Response) {
+    answerQueriesWith(answer: QueryAnswer) {
       queryAnswer = answer;
     },
     answerSubscriptionsWith(answer: (() => Response) | undefined) {
@@ -62,6 +70,11 @@ export function fakeGateway(answerQueries: () => Response) {
     emit(readings: Reading[]) {
       const event = `data: ${JSON.stringify({ data: { readingsCommitted: readings } })}\n\n`;
       streams.at(-1)?.controller.enqueue(encoder.encode(event));
+    },
+    /** Sends `data` as an event on the newest stream whose document matches `operation`. */
+    send(operation: RegExp, data: object) {
+      const stream = streams.findLast((open) => operation.test(open.query));
+      stream?.controller.enqueue(encoder.encode(`data: ${JSON.stringify({ data })}\n\n`));
     },
     /** The server ends the stream, as on a gateway shutdown. */
     end() {
