@@ -7,6 +7,7 @@ import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { z } from 'zod';
+import { isIntegrator, looksAfterEveryDevice } from './auth/device-access.ts';
 import type { GatewayContext } from './context.ts';
 import { badUserInput, refused, validationFailed } from './errors.ts';
 
@@ -37,6 +38,8 @@ export const builder = new SchemaBuilder<{
     operator: boolean;
     /** An operator or administrator, reading (any of their sessions or keys). */
     monitor: boolean;
+    /** An integrator, reading: sees the health and dead letters of the devices it owns. */
+    integrator: boolean;
     /** A reporter of this agency allowed to write. */
     reporterFor: string;
   };
@@ -82,7 +85,8 @@ export const builder = new SchemaBuilder<{
         session: viewer?.via === 'session',
         admin: viewer?.role === 'ADMIN' && viewer.canWrite,
         operator: (viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN') && viewer.canWrite,
-        monitor: viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN',
+        monitor: looksAfterEveryDevice(viewer),
+        integrator: isIntegrator(viewer),
         reporterFor: (agencyId) =>
           viewer?.role === 'REPORTER' && viewer.canWrite && viewer.agencyId === agencyId,
       };

@@ -15,5 +15,6 @@ import './auth.ts';
 import './audit-event.ts';
 import './alert.ts';
 import './dead-letter.ts';
+import './device.ts';
 
 export const schema = builder.toSchema();
