@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
+import { verifySecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,16 @@ import { globalId } from './testing.ts';
 let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
-type Actor = 'anonymous' | 'viewer' | 'reporter' | 'operator' | 'admin' | 'integrator' | 'otherIntegrator';
+type Actor =
+  | 'anonymous'
+  | 'viewer'
+  | 'reporter'
+  | 'operator'
+  | 'admin'
+  | 'integrator'
+  | 'otherIntegrator'
+  | 'integratorWriter'
+  | 'operatorWriter';
 const bearer = new Map<Actor, string>();
 const RIVER = 'masamba-river-01';
 const MARKET = 'masamba-market-aq-01';
@@ -51,6 +61,19 @@ beforeAll(async () => {
   await addKey(sampleIntegrator.id, 'integrator');
   const other = await prisma.user.findUniqueOrThrow({ where: { email: 'otherintegrator@devices.test' } });
   await prisma.thing.update({ where: { id: MARKET }, data: { ownerUserId: other.id } });
+
+  // Write keys for the device mutations (a READ key may not change anything).
+  for (const [actor, email] of [
+    ['integratorWriter', 'integrator@contoh.bisa.id'],
+    ['operatorWriter', 'operator@devices.test'],
+  ] as const) {
+    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+    const key = newApiKey();
+    await prisma.apiKey.create({
+      data: { userId: user.id, name: 'write', prefix: key.slice(0, 9), keyHash: sha256(key), scope: 'write' },
+    });
+    bearer.set(actor, key);
+  }
 
   // As ingest leaves them (ingest/src/repositories/things.ts and dead-letters.ts).
   await db.database.sql.query(
@@ -198,5 +221,69 @@ describe('dead letters for integrators', () => {
     expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(errors?.[0]?.message).toBe(`deadLetters: "${MARKET}" is not one of your devices`);
     expect(data?.deadLetters ?? null).toBeNull();
+  });
+});
+
+describe('device mutations', () => {
+  const BALIASE = 'baliase-river-01';
+  type Rotated = {
+    rotateDeviceCredential:
+      | { __typename: 'RotatedDeviceCredential'; secret: string; device: { databaseId: string } }
+      | { __typename: 'DeviceDisabledError'; message: string; disabledAt: string };
+  };
+  const rotate = `mutation ($id: ID!) { rotateDeviceCredential(id: $id) { __typename
+    ... on RotatedDeviceCredential { secret device { databaseId } }
+    ... on DeviceDisabledError { message disabledAt } } }`;
+  const storedHash = async (id: string) =>
+    (await prisma.thing.findUniqueOrThrow({ where: { id } })).credentialHash;
+
+  it('rotates its own device: the new secret is shown once and verifies, the old hash is gone, the audit keeps no secret', async () => {
+    const before = await storedHash(BALIASE);
+    const { data, errors } = await graphql<Rotated>('integratorWriter', rotate, {
+      id: globalId('Thing', BALIASE),
+    });
+    expect(errors).toBeUndefined();
+    const rotated = data?.rotateDeviceCredential;
+    if (rotated?.__typename !== 'RotatedDeviceCredential')
+      throw new Error(`not rotated: ${JSON.stringify(data)}`);
+    expect(rotated.device.databaseId).toBe(BALIASE);
+    const after = await storedHash(BALIASE);
+    expect(after).not.toBe(before);
+    expect(await verifySecret(rotated.secret, after ?? '')).toBe(true);
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'rotateDeviceCredential', targetId: BALIASE },
+      orderBy: { id: 'desc' },
+    });
+    expect(audit.outcome).toBe('ok');
+    expect(JSON.stringify(audit.detail)).not.toContain(rotated.secret);
+  });
+
+  it('refuses a READ key and answers DeviceDisabledError for a disabled device, which stays without a secret', async () => {
+    const readOnly = await graphql<Rotated>('integrator', rotate, { id: globalId('Thing', BALIASE) });
+    expect(readOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const disable =
+      'mutation ($id: ID!) { disableDevice(id: $id) { databaseId health { disabledAt hasCredential } } }';
+    type Disabled = { disableDevice: { health: { disabledAt: string; hasCredential: boolean } } };
+    const first = await graphql<Disabled>('integratorWriter', disable, { id: globalId('Thing', BALIASE) });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.disableDevice.health.hasCredential).toBe(false);
+    // Disabling again changes nothing, not even when.
+    const again = await graphql<Disabled>('operatorWriter', disable, { id: globalId('Thing', BALIASE) });
+    expect(again.data?.disableDevice.health.disabledAt).toBe(first.data?.disableDevice.health.disabledAt);
+
+    const refused = await graphql<Rotated>('integratorWriter', rotate, { id: globalId('Thing', BALIASE) });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data?.rotateDeviceCredential).toEqual({
+      __typename: 'DeviceDisabledError',
+      message: expect.stringContaining('devices rotate baliase-river-01'),
+      disabledAt: first.data?.disableDevice.health.disabledAt,
+    });
+    expect(await storedHash(BALIASE)).toBeNull();
+  });
+
+  it('answers NOT_FOUND for an unknown device to those who look after every device', async () => {
+    const { errors } = await graphql('operatorWriter', rotate, { id: globalId('Thing', 'ghost-01') });
+    expect(errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { METRIC_KEY_PATTERN } from '@bisa/contract/payload.ts';
 import { DEVICE_ID_PATTERN } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
-import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
 import { mosquittoAcl, mosquittoPasswordLine, updatePasswordFile } from './mosquitto-auth.ts';
 import {
   disableDevice,
@@ -84,7 +83,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
         return { key, observedPropertyId, unit };
       });
       const ownerUserId = values.owner === undefined ? null : await integratorId(values.owner);
-      const secret = newSecret();
+      const secret = newDeviceSecret();
       const credentialHash = await hashSecret(secret);
       await database.sql.transaction((tx) =>
         insertDevice(tx, {
@@ -119,7 +118,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
     }
     case 'rotate': {
       const device = deviceId();
-      const secret = newSecret();
+      const secret = newDeviceSecret();
       if (!(await setDeviceCredential(database.sql, device, await hashSecret(secret)))) {
         throw new UsageError(`no device "${device}"`);
       }
@@ -191,10 +190,6 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
     const text = updatePasswordFile(await readOptional(passwdFile), device, line);
     await writeFile(passwdFile, text, { mode: 0o600 });
   }
-}
-
-function newSecret(): string {
-  return randomBytes(18).toString('base64url');
 }
 
 async function readOptional(file: string): Promise<string> {

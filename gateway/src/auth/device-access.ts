@@ -14,12 +14,14 @@ export function isIntegrator(viewer: Viewer | null): boolean {
   return viewer?.role === 'INTEGRATOR';
 }
 
+/** The integrator that owns a device with this owner (reading: any of its sessions or keys). */
+export function ownsDevice(viewer: Viewer | null, ownerUserId: string | null): boolean {
+  return viewer !== null && isIntegrator(viewer) && ownerUserId !== null && viewer.userId === ownerUserId;
+}
+
 /** Whether the viewer may see the health of a device with this owner. */
 export function looksAfter(viewer: Viewer | null, ownerUserId: string | null): boolean {
-  return (
-    looksAfterEveryDevice(viewer) ||
-    (viewer !== null && isIntegrator(viewer) && ownerUserId !== null && viewer.userId === ownerUserId)
-  );
+  return looksAfterEveryDevice(viewer) || ownsDevice(viewer, ownerUserId);
 }
 
 /** The devices the viewer looks after, as a filter; callers refuse anyone who looks after none. */

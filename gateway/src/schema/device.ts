@@ -1,6 +1,12 @@
+import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
+import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
 import { z } from 'zod';
+import { auditedRefusal, recordAudit } from '../audit.ts';
 import { devicesLookedAfterWhere, looksAfter } from '../auth/device-access.ts';
 import { builder } from '../builder.ts';
+import type { GatewayContext } from '../context.ts';
+import { type DecodedId, idOf, notFound } from '../errors.ts';
+import { ExpectedError } from './expected-error.ts';
 
 // Devices and their data health (issue #5): what the people who look after a device need to see
 // why it is not heard. The registry itself (`things`) is public; the health is not: it shows
@@ -112,3 +118,124 @@ builder.queryField('devices', (t) =>
     { name: 'DeviceEdge' },
   ),
 );
+
+// Device mutations for those who look after a device: operators and administrators for every
+// device, an integrator for its own. Both are audited like every mutation. Re-enabling a disabled
+// device stays with the registry CLI (`devices rotate`), i.e. with whoever runs the hub: a device
+// the control room switched off cannot be switched back on from an integrator's key.
+
+/** Rotating the credential of a disabled device: the device stays off, nothing changed. */
+export class DeviceDisabledError extends Error {
+  readonly disabledAt: Date;
+
+  constructor(deviceId: string, disabledAt: Date) {
+    super(
+      `${deviceId} is disabled; it gets a new secret only when re-enabled with the registry CLI (devices rotate ${deviceId})`,
+    );
+    this.disabledAt = disabledAt;
+  }
+}
+
+builder.objectType(DeviceDisabledError, {
+  name: 'DeviceDisabledError',
+  interfaces: [ExpectedError],
+  description: 'The device is disabled: no new secret was issued.',
+  fields: (t) => ({
+    disabledAt: t.expose('disabledAt', { type: 'DateTime' }),
+  }),
+});
+
+const RotatedDeviceCredential = builder
+  .objectRef<{ deviceId: string; secret: string }>('RotatedDeviceCredential')
+  .implement({
+    description: 'A new device secret. It is shown only in this answer; only its hash is stored.',
+    fields: (t) => ({
+      device: t.prismaField({
+        type: 'Thing',
+        resolve: (query, rotated, _args, context) =>
+          context.prisma.thing.findUniqueOrThrow({ ...query, where: { id: rotated.deviceId } }),
+      }),
+      secret: t.exposeString('secret', {
+        description:
+          'The MQTT password of the device from now on. The embedded broker refuses the old one at once; a Mosquitto ' +
+          'broker reads its password file, so update that line too (mosquitto_passwd) and reload it.',
+      }),
+    }),
+  });
+
+/** Who may change the device named by a mutation's `id`: its owner (scope-auth asks before the resolver). */
+async function deviceScopes(args: { id: DecodedId }, context: GatewayContext) {
+  const thing = await context.prisma.thing.findUnique({
+    where: { id: idOf(args.id, 'Thing') },
+    select: { ownerUserId: true },
+  });
+  return { operator: true, deviceOwner: thing?.ownerUserId ?? '' };
+}
+
+async function deviceOrNotFound(db: Pick<Prisma.TransactionClient, 'thing'>, id: string) {
+  const thing = await db.thing.findUnique({ where: { id } });
+  if (!thing) throw notFound(`No device has the id "${id}"; list yours with { devices { nodes { id } } }`);
+  return thing;
+}
+
+builder.mutationFields((t) => ({
+  disableDevice: t.prismaField({
+    type: 'Thing',
+    description:
+      'Disables a device (operators, administrators, its integrator): its secret is removed, it can no longer connect ' +
+      'to the embedded broker and ingest refuses its messages (device_disabled). Disabling it again changes nothing.',
+    args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
+    authScopes: (_root, args, context) => deviceScopes(args, context),
+    ...auditedRefusal,
+    resolve: async (query, _root, args, context) => {
+      const id = idOf(args.id, 'Thing');
+      const thing = await deviceOrNotFound(context.prisma, id);
+      return context.prisma.$transaction(async (tx) => {
+        const disabled = await tx.thing.update({
+          ...query,
+          where: { id },
+          data: { credentialHash: null, disabledAt: thing.disabledAt ?? new Date() },
+        });
+        await recordAudit(tx, context.viewer, { action: 'disableDevice', outcome: 'ok', targetId: id });
+        return disabled;
+      });
+    },
+  }),
+  rotateDeviceCredential: t.field({
+    type: RotatedDeviceCredential,
+    description:
+      'Issues a new secret for a device (operators, administrators, its integrator), shown once; the old one stops ' +
+      'working. A disabled device answers DeviceDisabledError and keeps no secret.',
+    args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
+    errors: {
+      types: [DeviceDisabledError],
+      directResult: true,
+      union: { name: 'RotateDeviceCredentialResult' },
+    },
+    authScopes: (_root, args, context) => deviceScopes(args, context),
+    ...auditedRefusal,
+    resolve: async (_root, args, context) => {
+      const id = idOf(args.id, 'Thing');
+      const secret = newDeviceSecret();
+      const credentialHash = await hashSecret(secret);
+      await context.prisma.$transaction(async (tx) => {
+        // One statement decides, so a disable committed meanwhile wins over the rotation.
+        const { count } = await tx.thing.updateMany({
+          where: { id, disabledAt: null },
+          data: { credentialHash },
+        });
+        if (count === 0) {
+          const { disabledAt } = await deviceOrNotFound(tx, id);
+          if (disabledAt) throw new DeviceDisabledError(id, disabledAt);
+        }
+        // The audit row never holds the secret.
+        await recordAudit(tx, context.viewer, {
+          action: 'rotateDeviceCredential',
+          outcome: 'ok',
+          targetId: id,
+        });
+      });
+      return { deviceId: id, secret };
+    },
+  }),
+}));

@@ -1,6 +1,7 @@
 import { builder } from '../builder.ts';
 import './scalars.ts';
 import './localized-text.ts';
+import './expected-error.ts';
 import './agency.ts';
 import './dimension.ts';
 import './programme.ts';
