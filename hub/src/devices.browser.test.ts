@@ -1,4 +1,5 @@
-import { sampleUserPassword } from '@bisa/db/sample-data.ts';
+import { sampleDeviceSecret, sampleUserPassword } from '@bisa/db/sample-data.ts';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,37 @@ describe('devices view in Chromium', () => {
     ).toBe(1);
     expect(await page.getByTestId('device-masamba-market-aq-01').count()).toBe(0);
     await checkView(page, 'devices-integrator-id');
+  });
+
+  it('lets the integrator give its gauge a new secret, shown once and working at once, and disable the other', async () => {
+    const page = await signedInPage('integrator@contoh.bisa.id');
+    await page.goto(`${hub.addresses.dashboard}devices`);
+    const river = page.getByTestId('device-masamba-river-01');
+    await river.getByRole('button', { name: 'Buat rahasia baru' }).click();
+    const shown = river.getByTestId('device-new-secret').locator('code');
+    await shown.waitFor();
+    const secret = (await shown.textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^[\w-]{24}$/);
+    // The embedded broker checks the stored hash: the new secret connects, the sample one no longer.
+    const connect = (password: string) =>
+      mqtt.connectAsync(hub.addresses.mqtt, {
+        username: 'masamba-river-01',
+        password,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      });
+    await (await connect(secret)).endAsync(true);
+    await expect(connect(sampleDeviceSecret('masamba-river-01'))).rejects.toThrow();
+    await checkView(page, 'devices-integrator-new-secret');
+
+    const baliase = page.getByTestId('device-baliase-river-01');
+    await baliase.getByRole('button', { name: 'Nonaktifkan' }).click();
+    await baliase.getByText('Nonaktifkan baliase-river-01?', { exact: false }).waitFor();
+    await baliase.getByRole('button', { name: 'Ya, nonaktifkan' }).click();
+    await poll(() => baliase.getAttribute('data-status')).toBe('disabled');
+    await baliase.getByText('hanya dapat diaktifkan kembali', { exact: false }).waitFor();
+    await expect(connect(sampleDeviceSecret('baliase-river-01'))).rejects.toThrow();
+    await checkView(page, 'devices-integrator-disabled');
   });
 
   it('tells a viewer the page is not for them and hides its link', async () => {

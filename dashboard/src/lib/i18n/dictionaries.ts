@@ -204,6 +204,25 @@ const id = {
   'devices.deadLetters': 'Pesan ditolak terbaru',
   'devices.noDeadLetters': 'Tidak ada pesan yang ditolak.',
   'devices.payload': 'Isi pesan ({bytes} bita)',
+  'devices.manage': 'Kelola perangkat',
+  'devices.rotate': 'Buat rahasia baru',
+  'devices.disable': 'Nonaktifkan',
+  'devices.disableConfirm': 'Nonaktifkan {id}? Perangkat tidak dapat terhubung lagi dan pesannya ditolak.',
+  'devices.disableConfirmButton': 'Ya, nonaktifkan',
+  'devices.cancel': 'Batal',
+  'devices.rotated':
+    'Rahasia baru {id}, ditampilkan sekali ini saja. Simpan di perangkat sekarang; rahasia lama tidak berlaku lagi.',
+  'devices.rotatedMosquitto':
+    'Dengan broker Mosquitto, perbarui juga baris perangkat ini di berkas kata sandinya.',
+  'devices.disabledDone': '{id} dinonaktifkan.',
+  'devices.reenableHint':
+    'Perangkat yang dinonaktifkan hanya dapat diaktifkan kembali oleh pengelola hub (CLI: devices rotate).',
+  'devices.actionDeviceDisabled':
+    'Perangkat ini dinonaktifkan, jadi tidak ada rahasia baru. Pengelola hub dapat mengaktifkannya kembali (devices rotate).',
+  'devices.actionRefused':
+    'Gateway menolak: Anda tidak mengelola perangkat ini, atau sesi Anda sudah berakhir.',
+  'devices.actionFailed': 'Tindakan gagal. Coba lagi.',
+  'devices.working': 'Memproses…',
   'devices.reason.INVALID_TOPIC': 'Topik tidak valid',
   'devices.reason.PAYLOAD_TOO_LARGE': 'Pesan terlalu besar',
   'devices.reason.INVALID_UTF8': 'Bukan teks UTF-8',
@@ -424,6 +443,24 @@ const en: Record<MessageKey, string> = {
   'devices.deadLetters': 'Recent refused messages',
   'devices.noDeadLetters': 'No refused messages.',
   'devices.payload': 'Payload ({bytes} bytes)',
+  'devices.manage': 'Manage device',
+  'devices.rotate': 'New secret',
+  'devices.disable': 'Disable',
+  'devices.disableConfirm': 'Disable {id}? The device can no longer connect and its messages are refused.',
+  'devices.disableConfirmButton': 'Yes, disable',
+  'devices.cancel': 'Cancel',
+  'devices.rotated':
+    'New secret of {id}, shown only this once. Store it on the device now; the old one no longer works.',
+  'devices.rotatedMosquitto': "With a Mosquitto broker, also update this device's line in its password file.",
+  'devices.disabledDone': '{id} is disabled.',
+  'devices.reenableHint':
+    'A disabled device can be enabled again only by whoever runs the hub (CLI: devices rotate).',
+  'devices.actionDeviceDisabled':
+    'This device is disabled, so it gets no new secret. Whoever runs the hub can enable it again (devices rotate).',
+  'devices.actionRefused':
+    'The gateway refused: you do not look after this device, or your session has ended.',
+  'devices.actionFailed': 'The action failed. Try again.',
+  'devices.working': 'Working…',
   'devices.reason.INVALID_TOPIC': 'Invalid topic',
   'devices.reason.PAYLOAD_TOO_LARGE': 'Payload too large',
   'devices.reason.INVALID_UTF8': 'Not UTF-8 text',
