@@ -1,40 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { aDevice } from './device-fixture.ts';
 import { deviceState, needsAttention } from './device-status.ts';
-import type { Device, DeviceHealth } from './devices-query.ts';
+import type { DeviceHealth } from './devices-query.ts';
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 
-function device(health: Partial<DeviceHealth> = {}, intervals: readonly number[] = [60, 300]): Device {
-  return {
-    id: 'VGhpbmc6eA==',
-    databaseId: 'masamba-river-01',
-    name: 'Pos duga air',
-    isSample: true,
-    location: { name: 'Jembatan' },
-    programme: { name: { id: 'Peringatan dini', en: 'Early warning' } },
-    datastreams: intervals.map((seconds, index) => ({
-      id: `ds-${index}`,
-      key: `k${index}`,
-      unit: 'm',
-      expectedIntervalSeconds: seconds,
-      observedProperty: { name: { id: 'x', en: 'x' } },
-      latest: null,
-    })),
-    health: {
-      lastSeenAt: null,
-      lastAcceptedAt: null,
-      lastError: null,
-      connection: 'ONLINE',
-      connectionSince: null,
-      disabledAt: null,
-      hasCredential: true,
-      owner: null,
-      recentDeadLetters: [],
-      ...health,
-    },
-  };
-}
+const device = (health: Partial<DeviceHealth> = {}, intervals: readonly number[] = [60, 300]) =>
+  aDevice({ connection: 'ONLINE', ...health }, intervals);
 
 describe('deviceState', () => {
   it('is live when every datastream is within its own expected interval', () => {

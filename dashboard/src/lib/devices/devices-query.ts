@@ -1,18 +1,10 @@
 import { type Client, gql } from '@urql/core';
 import { loadEveryPage, type Page } from '#lib/graphql/pages.ts';
+import { LIVE_DATASTREAM_FIELDS, type SiteDatastream } from '#lib/graphql/sites.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
 // The devices the signed-in person looks after (the gateway's `devices`: every device for
 // operators and administrators, its own for an integrator), with their data health.
-
-export interface DeviceDatastream {
-  id: string;
-  key: string;
-  unit: string;
-  expectedIntervalSeconds: number;
-  observedProperty: { name: LocalizedText };
-  latest: { time: string; value: number } | null;
-}
 
 export interface DeviceDeadLetter {
   id: string;
@@ -43,7 +35,7 @@ export interface Device {
   isSample: boolean;
   location: { name: string };
   programme: { name: LocalizedText };
-  datastreams: DeviceDatastream[];
+  datastreams: SiteDatastream[];
   /** Never null from `devices` (it lists only what the viewer looks after). */
   health: DeviceHealth | null;
 }
@@ -70,20 +62,7 @@ export const DevicesPageQuery = gql<{ devices: Page<Device> }, { after: string |
           }
         }
         datastreams {
-          id
-          key
-          unit
-          expectedIntervalSeconds
-          observedProperty {
-            name {
-              id
-              en
-            }
-          }
-          latest {
-            time
-            value
-          }
+          ${LIVE_DATASTREAM_FIELDS}
         }
         health {
           lastSeenAt

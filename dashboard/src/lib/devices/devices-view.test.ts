@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Clock } from '#lib/clock.svelte.ts';
 import { createGraphqlClient } from '#lib/graphql/client.ts';
 import { fakeGateway } from '#lib/testing/fake-gateway.ts';
+import { aDevice } from './device-fixture.ts';
 import type { Device } from './devices-query.ts';
 import { DevicesView } from './devices-view.svelte.ts';
 
@@ -10,34 +11,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const fixture = aDevice();
+// One datastream with a reading from just now: the device is live.
 const RIVER: Device = {
-  id: 'VGhpbmc6bWFzYW1iYS1yaXZlci0wMQ==',
-  databaseId: 'masamba-river-01',
-  name: 'Pos duga air Sungai Masamba',
-  isSample: true,
-  location: { name: 'Jembatan Sungai Masamba' },
-  programme: { name: { id: 'Peringatan dini banjir', en: 'Flood early warning' } },
-  datastreams: [
-    {
-      id: 'ds-1',
-      key: 'water_level',
-      unit: 'm',
-      expectedIntervalSeconds: 60,
-      observedProperty: { name: { id: 'Tinggi muka air', en: 'Water level' } },
-      latest: { time: new Date().toISOString(), value: 2.5 },
-    },
-  ],
-  health: {
-    lastSeenAt: null,
-    lastAcceptedAt: null,
-    lastError: null,
-    connection: null,
-    connectionSince: null,
-    disabledAt: null,
-    hasCredential: true,
-    owner: null,
-    recentDeadLetters: [],
-  },
+  ...fixture,
+  datastreams: fixture.datastreams.map((datastream) => ({
+    ...datastream,
+    latest: { time: new Date().toISOString(), value: 2.5 },
+  })),
 };
 
 const page = (nodes: Device[]) =>
@@ -58,7 +39,7 @@ describe('DevicesView', () => {
     const { gateway, view } = setUp(() => page([RIVER]));
     view.start();
     await vi.waitFor(() => expect(view.feed.data).toEqual([RIVER]));
-    expect(view.readings.get('ds-1')?.value).toBe(2.5);
+    expect(view.readings.get('ds-0')?.value).toBe(2.5);
     expect(view.states.get(RIVER.id)?.status).toBe('live');
     expect(view.refused).toBe(false);
 

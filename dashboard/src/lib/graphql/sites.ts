@@ -46,6 +46,24 @@ export interface SitesPageVariables {
   after: string | null;
 }
 
+/** What a live view of devices needs of each datastream (SiteDatastream): its freshness and latest value. */
+export const LIVE_DATASTREAM_FIELDS = `
+  id
+  key
+  unit
+  expectedIntervalSeconds
+  observedProperty {
+    name {
+      id
+      en
+    }
+  }
+  latest {
+    time
+    value
+  }
+`;
+
 /** One page of devices with their site, programme and each datastream's latest reading. */
 export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
   query SitesPage($after: String) {
@@ -92,20 +110,7 @@ export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
           }
         }
         datastreams {
-          id
-          key
-          unit
-          expectedIntervalSeconds
-          observedProperty {
-            name {
-              id
-              en
-            }
-          }
-          latest {
-            time
-            value
-          }
+          ${LIVE_DATASTREAM_FIELDS}
         }
       }
     }
