@@ -182,8 +182,9 @@ builder.mutationFields((t) => ({
   disableDevice: t.prismaField({
     type: 'Thing',
     description:
-      'Disables a device (operators, administrators, its integrator): its secret is removed, it can no longer connect ' +
-      'to the embedded broker and ingest refuses its messages (device_disabled). Disabling it again changes nothing.',
+      'Disables a device (operators, administrators, its integrator): its secret is removed, so it can no longer log in ' +
+      'to the embedded broker, and ingest refuses its messages (device_disabled) once it reads the device again (a ' +
+      'running ingest caches devices until it restarts). Disabling it again changes nothing.',
     args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
     authScopes: (_root, args, context) => deviceScopes(args, context),
     ...auditedRefusal,
