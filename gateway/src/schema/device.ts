@@ -125,7 +125,7 @@ builder.queryField('devices', (t) =>
 // the control room switched off cannot be switched back on from an integrator's key.
 
 /** Rotating the credential of a disabled device: the device stays off, nothing changed. */
-export class DeviceDisabledError extends Error {
+class DeviceDisabledError extends Error {
   readonly disabledAt: Date;
 
   constructor(deviceId: string, disabledAt: Date) {
