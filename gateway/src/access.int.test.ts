@@ -101,6 +101,29 @@ async function alertRule(): Promise<{ ruleId: string; datastreamId: number }> {
   return { ruleId, datastreamId: datastream.id };
 }
 
+let deviceCount = 0;
+
+/**
+ * A fresh device owned by the matrix's integrator, or by another integrator: who may change a
+ * device depends on whose it is, asked for by id.
+ */
+async function device(owner: 'integrator' | 'otherIntegrator'): Promise<string> {
+  const email = owner === 'integrator' ? 'integrator@test.example' : 'other-integrator@test.example';
+  const ownerUser = await prisma.user.findUniqueOrThrow({ where: { email } });
+  const id = `matrix-device-${++deviceCount}`;
+  await prisma.thing.create({
+    data: {
+      id,
+      name: 'matrix device',
+      programmeId: 'flood-early-warning',
+      locationId: 'masamba-bridge',
+      credentialHash: 'scrypt$00$00',
+      ownerUserId: ownerUser.id,
+    },
+  });
+  return globalId('Thing', id);
+}
+
 async function openAlert(): Promise<string> {
   const { ruleId, datastreamId } = await alertRule();
   const now = new Date();
@@ -134,6 +157,10 @@ beforeAll(async () => {
     });
     credentials.set(user.key, { cookie: await signIn(`${user.key.toLowerCase()}@test.example`) });
   }
+  // Owns devices, never signs in: the matrix's integrator asks for them by id.
+  await prisma.user.create({
+    data: { email: 'other-integrator@test.example', name: 'other', role: 'INTEGRATOR', passwordHash },
+  });
   credentials.set('readKeyBpbd', { authorization: `Bearer ${await createKey('reporterBpbd', 'READ')}` });
   credentials.set('writeKeyBpbd', { authorization: `Bearer ${await createKey('reporterBpbd', 'WRITE')}` });
   const kpi = await prisma.kpi.findUniqueOrThrow({ where: { id: 'flood-villages-reached' } });
@@ -149,6 +176,8 @@ afterAll(async () => {
 interface Case {
   mutation: string;
   allowed: readonly Actor[];
+  /** Whose object it acts on, where a mutation appears more than once. */
+  target?: string;
   /** Builds the request for one attempt (fresh objects, so attempts do not interfere). */
   request: () => Promise<{ query: string; variables: Record<string, unknown> }>;
 }
@@ -290,6 +319,46 @@ const CASES: readonly Case[] = [
       };
     },
   },
+  {
+    mutation: 'disableDevice',
+    target: "the integrator's own device",
+    // Its own device: the integrator may switch it off, as the control room may.
+    allowed: ['operator', 'admin', 'integrator'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { disableDevice(id: $id) { id } }',
+      variables: { id: await device('integrator') },
+    }),
+  },
+  {
+    mutation: 'disableDevice',
+    target: "another integrator's device",
+    // Another integrator's device by id: refused to the integrator.
+    allowed: ['operator', 'admin'],
+    request: async () => ({
+      query: 'mutation ($id: ID!) { disableDevice(id: $id) { id } }',
+      variables: { id: await device('otherIntegrator') },
+    }),
+  },
+  {
+    mutation: 'rotateDeviceCredential',
+    target: "the integrator's own device",
+    allowed: ['operator', 'admin', 'integrator'],
+    request: async () => ({
+      query: `mutation ($id: ID!) { rotateDeviceCredential(id: $id) {
+        ... on RotatedDeviceCredential { secret } } }`,
+      variables: { id: await device('integrator') },
+    }),
+  },
+  {
+    mutation: 'rotateDeviceCredential',
+    target: "another integrator's device",
+    allowed: ['operator', 'admin'],
+    request: async () => ({
+      query: `mutation ($id: ID!) { rotateDeviceCredential(id: $id) {
+        ... on RotatedDeviceCredential { secret } } }`,
+      variables: { id: await device('otherIntegrator') },
+    }),
+  },
 ];
 
 async function auditCount(action: string, outcome: 'ok' | 'denied'): Promise<number> {
@@ -300,7 +369,7 @@ describe('role matrix', () => {
   for (const testCase of CASES) {
     for (const actor of ALL) {
       const allowed = testCase.allowed.includes(actor);
-      it(`${testCase.mutation} by ${actor}: ${allowed ? 'allowed' : 'refused'}, and audited`, async () => {
+      it(`${testCase.mutation}${testCase.target ? ` (${testCase.target})` : ''} by ${actor}: ${allowed ? 'allowed' : 'refused'}, and audited`, async () => {
         const { query, variables } = await testCase.request();
         const before = {
           ok: await auditCount(testCase.mutation, 'ok'),

@@ -2,11 +2,13 @@ import type PrismaTypes from '@bisa/db/generated/pothos-types.ts';
 import { getDatamodel } from '@bisa/db/generated/pothos-types.ts';
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { z } from 'zod';
+import { isIntegrator, looksAfterEveryDevice, ownsDevice } from './auth/device-access.ts';
 import type { GatewayContext } from './context.ts';
 import { badUserInput, refused, validationFailed } from './errors.ts';
 
@@ -37,13 +39,18 @@ export const builder = new SchemaBuilder<{
     operator: boolean;
     /** An operator or administrator, reading (any of their sessions or keys). */
     monitor: boolean;
+    /** An integrator, reading: sees the health and dead letters of the devices it owns. */
+    integrator: boolean;
     /** A reporter of this agency allowed to write. */
     reporterFor: string;
+    /** The integrator owning a device (its owner's user id) allowed to write. */
+    deviceOwner: string;
   };
 }>({
   // Relay first so that authScopes see decoded global ids; scope-auth before the plugins that
   // wrap resolvers, so a refused caller learns nothing from validation (Pothos plugin docs).
-  plugins: [RelayPlugin, ScopeAuthPlugin, ValidationPlugin, PrismaPlugin, DataloaderPlugin],
+  // Errors after scope-auth: a refusal stays an error with a code, never a union member.
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -68,6 +75,9 @@ export const builder = new SchemaBuilder<{
       }
     },
   },
+  // Only the classes a field lists become part of its result union (outcomes a client branches
+  // on, e.g. DeviceDisabledError); every other error stays an error.
+  errors: { defaultTypes: [] },
   validation: {
     validationError: (failure) => validationFailed(failure.issues),
   },
@@ -82,9 +92,11 @@ export const builder = new SchemaBuilder<{
         session: viewer?.via === 'session',
         admin: viewer?.role === 'ADMIN' && viewer.canWrite,
         operator: (viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN') && viewer.canWrite,
-        monitor: viewer?.role === 'OPERATOR' || viewer?.role === 'ADMIN',
+        monitor: looksAfterEveryDevice(viewer),
+        integrator: isIntegrator(viewer),
         reporterFor: (agencyId) =>
           viewer?.role === 'REPORTER' && viewer.canWrite && viewer.agencyId === agencyId,
+        deviceOwner: (ownerUserId) => viewer?.canWrite === true && ownsDevice(viewer, ownerUserId),
       };
     },
   },

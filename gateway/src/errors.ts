@@ -64,3 +64,8 @@ export function parseDatastreamId(id: string | number): number {
   }
   return Number(text);
 }
+
+/** A signed-in caller asking for an object that is not theirs (e.g. another integrator's device). */
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}

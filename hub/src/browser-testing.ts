@@ -82,18 +82,17 @@ export class SampleDevices {
   }
 
   async publish(deviceId: string, values: Record<string, number>, time = new Date()): Promise<void> {
+    await this.publishPayload(deviceId, JSON.stringify({ time: time.toISOString(), values }));
+  }
+
+  /** Publishes these exact bytes on the device's readings topic, e.g. a malformed payload. */
+  async publishPayload(deviceId: string, payload: string): Promise<void> {
     let client = this.#clients.get(deviceId);
     if (!client) {
       client = await connectSampleDevice(this.#mqttUrl(), deviceId);
       this.#clients.set(deviceId, client);
     }
-    await client.publishAsync(
-      `bisa/v1/${deviceId}/readings`,
-      JSON.stringify({ time: time.toISOString(), values }),
-      {
-        qos: 1,
-      },
-    );
+    await client.publishAsync(`bisa/v1/${deviceId}/readings`, payload, { qos: 1 });
   }
 
   async close(): Promise<void> {

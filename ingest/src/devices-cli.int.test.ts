@@ -65,7 +65,7 @@ describe('devices CLI', () => {
     const salt = Buffer.from(file.split('$')[3] ?? '', 'base64');
     expect(file).toBe(`${mosquittoPasswordLine('rongkong-river-01', secret, salt)}\n`);
     expect((await run('list')).find((l) => l.startsWith('rongkong-river-01\t'))).toMatch(
-      /^rongkong-river-01\tenabled\t-\t-\twater_level\t$/,
+      /^rongkong-river-01\tenabled\t-\t-\twater_level\t-\t$/,
     );
   });
 
@@ -91,6 +91,51 @@ describe('devices CLI', () => {
       ),
     });
     expect(pipeline.metrics().deadLettered.device_disabled).toBe(1);
+  });
+
+  it('adds a device owned by an integrator, shows the owner in the list, and refuses other owners', async () => {
+    await run(
+      'add',
+      'baliase-rain-02',
+      '--name',
+      'Baliase rain gauge',
+      '--programme',
+      'flood-early-warning',
+      '--location',
+      'baliase-bridge',
+      '--owner',
+      ' Integrator@contoh.bisa.id ',
+    );
+    const { rows } = await db.database.sql.query<{ email: string }>(
+      'SELECT u.email FROM thing t JOIN app_user u ON u.id = t.owner_user_id WHERE t.id = $1',
+      ['baliase-rain-02'],
+    );
+    expect(rows).toEqual([{ email: 'integrator@contoh.bisa.id' }]);
+    expect((await run('list')).find((l) => l.startsWith('baliase-rain-02\t'))).toMatch(
+      /^baliase-rain-02\tenabled\t-\t-\t-\tintegrator@contoh\.bisa\.id\t$/,
+    );
+    // The sample data gives the river gauges to the sample integrator.
+    expect((await run('list')).find((l) => l.startsWith('masamba-river-01\t'))).toContain(
+      '\tintegrator@contoh.bisa.id\t',
+    );
+    const addOwnedBy = (owner: string) =>
+      run(
+        'add',
+        'rongkong-rain-01',
+        '--name',
+        'x',
+        '--programme',
+        'flood-early-warning',
+        '--location',
+        'baliase-bridge',
+        '--owner',
+        owner,
+      );
+    await expect(addOwnedBy('ghost@contoh.bisa.id')).rejects.toThrow(/no account "ghost@contoh.bisa.id"/);
+    await expect(addOwnedBy('operator@contoh.bisa.id')).rejects.toThrow(
+      /only INTEGRATOR accounts own devices/,
+    );
+    expect(await storedHash('rongkong-rain-01')).toBeUndefined();
   });
 
   it('prints the ACL and ingest password lines, and refuses bad arguments', async () => {

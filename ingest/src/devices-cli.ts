@@ -1,19 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { METRIC_KEY_PATTERN } from '@bisa/contract/payload.ts';
 import { DEVICE_ID_PATTERN } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
-import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
 import { mosquittoAcl, mosquittoPasswordLine, updatePasswordFile } from './mosquitto-auth.ts';
-import { disableDevice, insertDevice, listDevices, setDeviceCredential } from './repositories/devices.ts';
+import {
+  disableDevice,
+  findAccountByEmail,
+  insertDevice,
+  listDevices,
+  setDeviceCredential,
+} from './repositories/devices.ts';
 
 export const DEVICES_HELP = `Usage: node ingest/src/devices.ts <command> [options]   (DATABASE_URL must be set)
 
 Commands:
   add <id> --name <name> --programme <id> --location <id> [--datastream <key>:<property>:<unit>]...
-        Registers a device and prints its secret ONCE (only a scrypt hash is stored).
-  list  Lists devices: credential, disabled, last accepted message, last error, online status.
+      [--owner <e-mail>]
+        Registers a device and prints its secret ONCE (only a scrypt hash is stored). --owner names
+        the INTEGRATOR account that looks after it: it sees the device's health and dead letters.
+  list  Lists devices: state, online status, last accepted message, datastreams, owner, last error.
   rotate <id>
         Issues a new secret (printed once; the old one stops working) and re-enables the device.
   disable <id>
@@ -46,6 +53,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
       programme: { type: 'string' },
       location: { type: 'string' },
       datastream: { type: 'string', multiple: true },
+      owner: { type: 'string' },
       'passwd-file': { type: 'string' },
       'ingest-user': { type: 'string', default: 'bisa_ingest' },
       connections: { type: 'string', default: '1' },
@@ -74,7 +82,8 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
         }
         return { key, observedPropertyId, unit };
       });
-      const secret = newSecret();
+      const ownerUserId = values.owner === undefined ? null : await integratorId(values.owner);
+      const secret = newDeviceSecret();
       const credentialHash = await hashSecret(secret);
       await database.sql.transaction((tx) =>
         insertDevice(tx, {
@@ -83,6 +92,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
           programmeId: programme,
           locationId: location,
           credentialHash,
+          ownerUserId,
           datastreams,
         }),
       );
@@ -99,6 +109,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
             d.connection ?? '-',
             d.last_accepted_at ? new Date(d.last_accepted_at).toISOString() : '-',
             d.datastreams ?? '-',
+            d.owner_email ?? '-',
             d.last_error ?? '',
           ].join('\t'),
         );
@@ -107,7 +118,7 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
     }
     case 'rotate': {
       const device = deviceId();
-      const secret = newSecret();
+      const secret = newDeviceSecret();
       if (!(await setDeviceCredential(database.sql, device, await hashSecret(secret)))) {
         throw new UsageError(`no device "${device}"`);
       }
@@ -150,6 +161,16 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
 
+  /** Only integrators own devices: other roles already see every device, or none. */
+  async function integratorId(email: string): Promise<string> {
+    const account = await findAccountByEmail(database.sql, email);
+    if (!account) throw new UsageError(`--owner: no account "${email}"`);
+    if (account.role !== 'INTEGRATOR') {
+      throw new UsageError(`--owner: "${email}" is ${account.role}; only INTEGRATOR accounts own devices`);
+    }
+    return account.id;
+  }
+
   /** Shows a new secret once, with its Mosquitto password line (written to --passwd-file if given). */
   async function announce(device: string, heading: string, secret: string): Promise<void> {
     io.out(heading);
@@ -169,10 +190,6 @@ export async function runDevicesCli(argv: readonly string[], database: Database,
     const text = updatePasswordFile(await readOptional(passwdFile), device, line);
     await writeFile(passwdFile, text, { mode: 0o600 });
   }
-}
-
-function newSecret(): string {
-  return randomBytes(18).toString('base64url');
 }
 
 async function readOptional(file: string): Promise<string> {

@@ -697,6 +697,12 @@ export const SAMPLE_USERS = [
   { email: 'bpbd@contoh.bisa.id', name: 'Pelapor BPBD (contoh)', role: 'REPORTER', agencyId: 'bpbd' },
   { email: 'dlh@contoh.bisa.id', name: 'Pelapor DLH (contoh)', role: 'REPORTER', agencyId: 'dlh' },
   { email: 'viewer@contoh.bisa.id', name: 'Pengamat (contoh)', role: 'VIEWER', agencyId: null },
+  {
+    email: 'integrator@contoh.bisa.id',
+    name: 'Integrator pos duga air (contoh)',
+    role: 'INTEGRATOR',
+    agencyId: null,
+  },
 ] as const;
 
 /**
@@ -711,6 +717,14 @@ export const SAMPLE_KIOSK = {
   keyName: 'Layar dinding (contoh)',
   key: 'bisa_sample-kiosk-wall',
 } as const;
+
+/**
+ * The sample integrator installed the river gauges: it sees their health and dead letters, and
+ * nothing of the other sample devices (which the control room alone looks after).
+ */
+export const SAMPLE_DEVICE_OWNERS = {
+  'integrator@contoh.bisa.id': ['masamba-river-01', 'baliase-river-01'],
+} as const satisfies Record<string, readonly (typeof SAMPLE_THINGS)[number]['id'][]>;
 
 /** Public sample password of a sample account. */
 export function sampleUserPassword(email: string): string {

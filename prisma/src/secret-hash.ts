@@ -26,3 +26,8 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const actual = await scrypt(secret, Buffer.from(saltHex, 'hex'), expected.length);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** A new device secret: 18 random bytes, URL-safe (24 characters), shown once and stored hashed. */
+export function newDeviceSecret(): string {
+  return randomBytes(18).toString('base64url');
+}

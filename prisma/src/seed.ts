@@ -10,6 +10,7 @@ import {
 } from './reference-data.ts';
 import {
   SAMPLE_ALERT_RULES,
+  SAMPLE_DEVICE_OWNERS,
   SAMPLE_KIOSK,
   SAMPLE_KPIS,
   SAMPLE_LOCATIONS,
@@ -173,11 +174,22 @@ export async function seedSampleData(database: Database): Promise<void> {
       );
     }
     for (const user of SAMPLE_USERS) {
-      await tx.query(
+      const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO app_user (email, name, role, agency_id, password_hash, is_sample)
-         VALUES ($1, $2, $3::role, $4, $5, true) ON CONFLICT (email) DO NOTHING`,
+         VALUES ($1, $2, $3::role, $4, $5, true) ON CONFLICT (email) DO NOTHING RETURNING id`,
         [user.email, user.name, user.role, user.agencyId, passwordHashes.get(user.email)],
       );
+      // Only when the account is new (also in a hub whose devices were seeded before owners
+      // existed); later an administrator's change of owner survives restarts.
+      const created = rows[0];
+      const owned: readonly string[] =
+        SAMPLE_DEVICE_OWNERS[user.email as keyof typeof SAMPLE_DEVICE_OWNERS] ?? [];
+      if (created && owned.length > 0) {
+        await tx.query(
+          'UPDATE thing SET owner_user_id = $1 WHERE id = ANY($2::text[]) AND owner_user_id IS NULL',
+          [created.id, owned],
+        );
+      }
     }
     await tx.query(
       `INSERT INTO app_user (email, name, role, password_hash, is_sample)

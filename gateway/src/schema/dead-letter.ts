@@ -2,7 +2,10 @@ import { REJECTION_REASONS, type RejectionReason as Reason } from '@bisa/contrac
 import { DEVICE_ID_PATTERN, TOPIC_ROOT } from '@bisa/contract/topics.ts';
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { z } from 'zod';
+import { devicesLookedAfterWhere, looksAfterEveryDevice } from '../auth/device-access.ts';
 import { builder } from '../builder.ts';
+import type { GatewayContext } from '../context.ts';
+import { forbidden } from '../errors.ts';
 
 /** Enough of a refused payload to see what was wrong with it; the full bytes stay in the table. */
 const PAYLOAD_PREVIEW_BYTES = 2048;
@@ -35,8 +38,9 @@ builder.queryField('deadLetters', (t) =>
       type: 'DeadLetter',
       cursor: 'id',
       description:
-        'Refused messages, newest first (operators and administrators), to see why a device is not heard.',
-      authScopes: { monitor: true },
+        'Refused messages, newest first, to see why a device is not heard: every device for operators and ' +
+        "administrators, an integrator's own devices for integrators (another's deviceId is FORBIDDEN).",
+      authScopes: { monitor: true, integrator: true },
       args: {
         deviceId: t.arg.string({
           required: false,
@@ -45,12 +49,12 @@ builder.queryField('deadLetters', (t) =>
         }),
         reason: t.arg({ type: RejectionReason, required: false }),
       },
-      totalCount: (_connection, args, context) =>
-        context.prisma.deadLetter.count({ where: deadLettersWhere(args) }),
-      resolve: (query, _root, args, context) =>
+      totalCount: async (_connection, args, context) =>
+        context.prisma.deadLetter.count({ where: await visibleDeadLettersWhere(context, args) }),
+      resolve: async (query, _root, args, context) =>
         context.prisma.deadLetter.findMany({
           ...query,
-          where: deadLettersWhere(args),
+          where: await visibleDeadLettersWhere(context, args),
           orderBy: { id: 'desc' },
         }),
     },
@@ -59,10 +63,33 @@ builder.queryField('deadLetters', (t) =>
   ),
 );
 
-function deadLettersWhere(args: {
+interface DeadLetterFilter {
   deviceId?: string | null;
   reason?: string | null;
-}): Prisma.DeadLetterWhereInput {
+}
+
+/**
+ * The filter narrowed to what the viewer may read. Ingest sets client_id to the device id of
+ * the topic (ingest/src/repositories/dead-letters.ts), so an integrator's letters are those
+ * with one of its devices' ids.
+ */
+async function visibleDeadLettersWhere(
+  context: GatewayContext,
+  args: DeadLetterFilter,
+): Promise<Prisma.DeadLetterWhereInput> {
+  if (looksAfterEveryDevice(context.viewer)) return deadLettersWhere(args);
+  const owned = await context.prisma.thing.findMany({
+    where: devicesLookedAfterWhere(context.viewer),
+    select: { id: true },
+  });
+  const ids = owned.map((thing) => thing.id);
+  if (args.deviceId && !ids.includes(args.deviceId)) {
+    throw forbidden(`deadLetters: "${args.deviceId}" is not one of your devices`);
+  }
+  return { AND: [deadLettersWhere(args), { clientId: { in: ids } }] };
+}
+
+function deadLettersWhere(args: DeadLetterFilter): Prisma.DeadLetterWhereInput {
   return {
     ...(args.deviceId
       ? { OR: [{ topic: { startsWith: `${TOPIC_ROOT}/${args.deviceId}/` } }, { clientId: args.deviceId }] }

@@ -1,6 +1,7 @@
 import { builder } from '../builder.ts';
 import './scalars.ts';
 import './localized-text.ts';
+import './expected-error.ts';
 import './agency.ts';
 import './dimension.ts';
 import './programme.ts';
@@ -15,5 +16,6 @@ import './auth.ts';
 import './audit-event.ts';
 import './alert.ts';
 import './dead-letter.ts';
+import './device.ts';
 
 export const schema = builder.toSchema();

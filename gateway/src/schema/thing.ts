@@ -29,7 +29,7 @@ builder.prismaNode('Thing', {
     lastSeenAt: t.expose('lastSeenAt', {
       type: 'DateTime',
       nullable: true,
-      description: 'When ingest last accepted a message from this device.',
+      description: 'When ingest last received a message from this device, stored or refused.',
     }),
     location: t.relation('location'),
     programme: t.relation('programme'),

@@ -1,4 +1,5 @@
-import { type Client, gql, type OperationResult } from '@urql/core';
+import { type Client, gql } from '@urql/core';
+import { loadEveryPage } from '#lib/graphql/pages.ts';
 import type { ProgrammeEvaluation, Reading } from '#lib/graphql/queries.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
@@ -44,6 +45,24 @@ export interface SitesPageData {
 export interface SitesPageVariables {
   after: string | null;
 }
+
+/** What a live view of devices needs of each datastream (SiteDatastream): its freshness and latest value. */
+export const LIVE_DATASTREAM_FIELDS = `
+  id
+  key
+  unit
+  expectedIntervalSeconds
+  observedProperty {
+    name {
+      id
+      en
+    }
+  }
+  latest {
+    time
+    value
+  }
+`;
 
 /** One page of devices with their site, programme and each datastream's latest reading. */
 export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
@@ -91,20 +110,7 @@ export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
           }
         }
         datastreams {
-          id
-          key
-          unit
-          expectedIntervalSeconds
-          observedProperty {
-            name {
-              id
-              en
-            }
-          }
-          latest {
-            time
-            value
-          }
+          ${LIVE_DATASTREAM_FIELDS}
         }
       }
     }
@@ -112,22 +118,16 @@ export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
 `;
 
 /** Pages through every device; a failed page fails the whole load (a half map would mislead). */
-export async function loadAllSites(client: Client): Promise<SiteThing[] | Error> {
-  const things: SiteThing[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const result: OperationResult<SitesPageData, SitesPageVariables> = await client
-      .query(SitesPageQuery, { after }, { requestPolicy: 'network-only' })
-      .toPromise();
-    if (!result.data) return result.error ?? new Error('the sites query answered without data');
-    things.push(...result.data.things.nodes);
-    const { hasNextPage, endCursor } = result.data.things.pageInfo;
-    if (!hasNextPage || !endCursor) return things;
-    after = endCursor;
-  }
+export function loadAllSites(client: Client): Promise<SiteThing[] | Error> {
+  return loadEveryPage(client, SitesPageQuery, (data) => data.things);
 }
 
-export function* latestSiteReadings(things: readonly SiteThing[]): Generator<Reading> {
+/** The latest reading of every datastream of these devices (the map's, or the devices view's). */
+export function* latestSiteReadings(
+  things: readonly {
+    datastreams: readonly { id: string; latest: { time: string; value: number } | null }[];
+  }[],
+): Generator<Reading> {
   for (const thing of things)
     for (const datastream of thing.datastreams)
       if (datastream.latest) yield { datastreamId: datastream.id, ...datastream.latest };
