@@ -20,7 +20,7 @@ function gatewayAnswering(answer: object | 'offline') {
   return { client: createGraphqlClient('http://hub.test/graphql'), bodies };
 }
 
-const refusal = (code: string) => ({
+const refusalAnswer = (code: string) => ({
   errors: [{ message: 'no', path: ['acknowledgeAlert'], extensions: { code } }],
   data: null,
 });
@@ -40,17 +40,21 @@ describe('actOnAlert', () => {
   });
 
   it.each([
-    ['FORBIDDEN', 'refused'],
-    ['UNAUTHENTICATED', 'signed-out'],
-    ['BAD_USER_INPUT', 'rejected'],
-    ['INTERNAL_SERVER_ERROR', 'unavailable'],
-  ])('reads the gateway’s %s as %s', async (code, reason) => {
-    const { client } = gatewayAnswering(refusal(code));
-    expect(await actOnAlert(client, 'acknowledge', 'A1', '')).toEqual({ ok: false, reason });
+    ['FORBIDDEN', { key: 'refusal.forbidden' }],
+    ['UNAUTHENTICATED', { key: 'refusal.signedOut' }],
+    // The gateway explains why the alert's state does not allow it; the strip shows its words.
+    ['BAD_USER_INPUT', { key: 'refusal.refused', detail: 'no' }],
+    ['INTERNAL_SERVER_ERROR', { key: 'refusal.unavailable' }],
+  ])('reads the gateway’s %s as %j', async (code, refusal) => {
+    const { client } = gatewayAnswering(refusalAnswer(code));
+    expect(await actOnAlert(client, 'acknowledge', 'A1', '')).toEqual({ ok: false, refusal });
   });
 
   it('tells an unreachable gateway', async () => {
     const { client } = gatewayAnswering('offline');
-    expect(await actOnAlert(client, 'close', 'A1', '')).toEqual({ ok: false, reason: 'unavailable' });
+    expect(await actOnAlert(client, 'close', 'A1', '')).toEqual({
+      ok: false,
+      refusal: { key: 'refusal.unavailable' },
+    });
   });
 });

@@ -1,22 +1,14 @@
 import type { Client } from '@urql/core';
 import { AcknowledgeAlertMutation, CloseAlertMutation } from '#lib/graphql/alerts.ts';
+import { type Refusal, refusalOf } from '#lib/graphql/refusal.ts';
 
 export type AlertAction = 'acknowledge' | 'close';
 
 /** The longest note the gateway accepts (gateway/src/schema/alert.ts). */
 export const MAX_NOTE_LENGTH = 2000;
 
-/**
- * How an action ended. The gateway decides who may act: `refused` is its FORBIDDEN (this role,
- * or a read-only key), `signed-out` its UNAUTHENTICATED (the session ended), `rejected` a change
- * it explained (the alert is no longer in a state that allows it, e.g. someone else closed it),
- * `unavailable` anything else.
- */
-export type AlertActionOutcome =
-  | { ok: true }
-  | { ok: false; reason: 'refused' | 'signed-out' | 'rejected' | 'unavailable' };
-
-const REJECTED = new Set(['BAD_USER_INPUT', 'NOT_FOUND']);
+/** How an action ended: done, or the gateway's refusal as the dashboard words it. */
+export type AlertActionOutcome = { ok: true } | { ok: false; refusal: Refusal };
 
 /**
  * Acknowledges or closes an alert through the gateway, with an optional note. It does not touch
@@ -35,9 +27,5 @@ export async function actOnAlert(
       ? await client.mutation(AcknowledgeAlertMutation, variables).toPromise()
       : await client.mutation(CloseAlertMutation, variables).toPromise();
   if (result.data && !result.error) return { ok: true };
-  const code = result.error?.graphQLErrors[0]?.extensions.code;
-  if (code === 'FORBIDDEN') return { ok: false, reason: 'refused' };
-  if (code === 'UNAUTHENTICATED') return { ok: false, reason: 'signed-out' };
-  if (typeof code === 'string' && REJECTED.has(code)) return { ok: false, reason: 'rejected' };
-  return { ok: false, reason: 'unavailable' };
+  return { ok: false, refusal: refusalOf(result.error) };
 }

@@ -44,16 +44,22 @@ describe('device actions', () => {
     expect(await disableDevice(disabled, 'id')).toEqual({ kind: 'disabled' });
   });
 
-  it("tell the gateway's refusal from other failures", async () => {
+  it("word the gateway's refusal like every other view does", async () => {
     const refused = clientAnswering({
       data: null,
       errors: [{ message: 'Your role may not use disableDevice', extensions: { code: 'FORBIDDEN' } }],
     });
-    expect(await disableDevice(refused, 'id')).toEqual({ kind: 'refused' });
+    expect(await disableDevice(refused, 'id')).toEqual({
+      kind: 'refused',
+      refusal: { key: 'refusal.forbidden' },
+    });
     const broken = clientAnswering({
       data: null,
       errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
     });
-    expect(await rotateDeviceCredential(broken, 'id')).toEqual({ kind: 'failed' });
+    expect(await rotateDeviceCredential(broken, 'id')).toEqual({
+      kind: 'refused',
+      refusal: { key: 'refusal.unavailable' },
+    });
   });
 });

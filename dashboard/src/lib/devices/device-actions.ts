@@ -1,4 +1,5 @@
-import { type Client, gql } from '@urql/core';
+import { type Client, type CombinedError, gql } from '@urql/core';
+import { type Refusal, refusalOf } from '#lib/graphql/refusal.ts';
 
 // What whoever looks after a device may do to it from the dashboard (the gateway's
 // disableDevice and rotateDeviceCredential; it still decides, by owner, for each device).
@@ -31,21 +32,17 @@ export const RotateDeviceCredentialMutation = gql<{ rotateDeviceCredential: Rota
 
 /**
  * How an action ended: done (with the new secret, shown once, for a rotation); the device is
- * disabled and gets no secret; the gateway refused (not yours, or the session ended); or it
- * failed otherwise (unreachable, unexpected).
+ * disabled and gets no secret; or the gateway's refusal as the dashboard words it (not yours,
+ * the session ended, unreachable).
  */
 export type DeviceActionOutcome =
   | { kind: 'disabled' }
   | { kind: 'rotated'; secret: string }
   | { kind: 'device-disabled' }
-  | { kind: 'refused' }
-  | { kind: 'failed' };
+  | { kind: 'refused'; refusal: Refusal };
 
-function failure(error: { graphQLErrors: readonly { extensions: Record<string, unknown> }[] } | undefined) {
-  const refused = error?.graphQLErrors.some((e) =>
-    ['FORBIDDEN', 'UNAUTHENTICATED'].includes(String(e.extensions.code)),
-  );
-  return { kind: refused ? 'refused' : 'failed' } as const;
+function failure(error: CombinedError | undefined): DeviceActionOutcome {
+  return { kind: 'refused', refusal: refusalOf(error) };
 }
 
 export async function disableDevice(client: Client, id: string): Promise<DeviceActionOutcome> {

@@ -196,10 +196,6 @@ const id = {
   'alertActions.confirmClose': 'Tutup peringatan',
   'alertActions.cancel': 'Batal',
   'alertActions.sending': 'Mengirim…',
-  'alertActions.refused': 'Gateway menolak: peran atau kunci Anda tidak boleh melakukan ini.',
-  'alertActions.signed-out': 'Sesi Anda telah berakhir. Masuk lagi untuk melanjutkan.',
-  'alertActions.rejected': 'Tidak dapat dilakukan: keadaan peringatan ini sudah berubah.',
-  'alertActions.unavailable': 'Gateway tidak dapat dihubungi. Coba lagi.',
   // OPD reporting (/reports): reporters submit KPI values, administrators review them.
   'nav.reports': 'Laporan OPD',
   'reports.heading': 'Laporan capaian OPD',
@@ -312,9 +308,6 @@ const id = {
     'Perangkat yang dinonaktifkan hanya dapat diaktifkan kembali oleh pengelola hub (CLI: devices rotate).',
   'devices.actionDeviceDisabled':
     'Perangkat ini dinonaktifkan, jadi tidak ada rahasia baru. Pengelola hub dapat mengaktifkannya kembali (devices rotate).',
-  'devices.actionRefused':
-    'Gateway menolak: Anda tidak mengelola perangkat ini, atau sesi Anda sudah berakhir.',
-  'devices.actionFailed': 'Tindakan gagal. Coba lagi.',
   'devices.working': 'Memproses…',
   'devices.reason.INVALID_TOPIC': 'Topik tidak valid',
   'devices.reason.PAYLOAD_TOO_LARGE': 'Pesan terlalu besar',
@@ -528,10 +521,6 @@ const en: Record<MessageKey, string> = {
   'alertActions.confirmClose': 'Close alert',
   'alertActions.cancel': 'Cancel',
   'alertActions.sending': 'Sending…',
-  'alertActions.refused': 'The gateway refused: your role or key may not do this.',
-  'alertActions.signed-out': 'Your session has ended. Sign in again to continue.',
-  'alertActions.rejected': 'Not possible: this alert has changed state meanwhile.',
-  'alertActions.unavailable': 'The gateway cannot be reached. Try again.',
   // OPD reporting (/reports): reporters submit KPI values, administrators review them.
   'nav.reports': 'Agency reports',
   'reports.heading': 'Agency progress reports',
@@ -642,9 +631,6 @@ const en: Record<MessageKey, string> = {
     'A disabled device can be enabled again only by whoever runs the hub (CLI: devices rotate).',
   'devices.actionDeviceDisabled':
     'This device is disabled, so it gets no new secret. Whoever runs the hub can enable it again (devices rotate).',
-  'devices.actionRefused':
-    'The gateway refused: you do not look after this device, or your session has ended.',
-  'devices.actionFailed': 'The action failed. Try again.',
   'devices.working': 'Working…',
   'devices.reason.INVALID_TOPIC': 'Invalid topic',
   'devices.reason.PAYLOAD_TOO_LARGE': 'Payload too large',
