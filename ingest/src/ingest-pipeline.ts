@@ -1,15 +1,13 @@
 import type { Database } from '@bisa/db/database.ts';
-import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
 import { emptyPipelineMetrics, observe, type PipelineMetrics } from './metrics.ts';
 import { decideMessage, type MessageDecision } from './readings-message.ts';
 import { insertDeadLetters } from './repositories/dead-letters.ts';
-import { insertReadings, upsertLatestReadings } from './repositories/readings.ts';
+import { storeReadings } from './repositories/readings.ts';
 import {
   findThingStreams,
   markThingConnection,
   markThingRejected,
-  markThingsAccepted,
   type ThingStreams,
 } from './repositories/things.ts';
 
@@ -96,31 +94,34 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       p.decided.kind === 'reject' ? [{ topic: p.message.topic, ...p.decided }] : [],
     );
     const rows = stores.flatMap((d) => d.rows);
-    const inserted = await database.sql.transaction(async (tx) => {
-      const fresh = rows.length > 0 ? await insertReadings(tx, rows) : [];
-      await upsertLatestReadings(tx, fresh);
-      await markThingsAccepted(tx, [...new Set([...stores, ...statuses].map((d) => d.thingId))]);
-      for (const s of statuses) await markThingConnection(tx, s.thingId, s.status);
-      await insertDeadLetters(
-        tx,
-        rejects.map((r) => ({
-          topic: r.topic,
-          clientId: r.deviceId,
-          payload: r.payload,
-          reason: r.reason,
-          detail: r.detail,
-        })),
-      );
-      // The last refusal per device is what its last_error shows.
-      const lastErrors = new Map(
-        rejects.flatMap((r) =>
-          r.knownDevice && r.deviceId ? [[r.deviceId, `${r.reason}: ${r.detail}`] as const] : [],
-        ),
-      );
-      for (const [deviceId, error] of lastErrors) await markThingRejected(tx, deviceId, error);
-      await notifyReadingsCommitted(tx, fresh);
-      return fresh.length;
-    });
+    const accepted = [...new Set([...stores, ...statuses].map((d) => d.thingId))];
+    // Readings alone (the usual batch) are one statement, which commits by itself; statuses and
+    // refusals need a few more statements, in one transaction with the readings.
+    const inserted =
+      statuses.length === 0 && rejects.length === 0
+        ? await storeReadings(database.sql, rows, accepted)
+        : await database.sql.transaction(async (tx) => {
+            const fresh = rows.length + accepted.length > 0 ? await storeReadings(tx, rows, accepted) : 0;
+            for (const s of statuses) await markThingConnection(tx, s.thingId, s.status);
+            await insertDeadLetters(
+              tx,
+              rejects.map((r) => ({
+                topic: r.topic,
+                clientId: r.deviceId,
+                payload: r.payload,
+                reason: r.reason,
+                detail: r.detail,
+              })),
+            );
+            // The last refusal per device is what its last_error shows.
+            const lastErrors = new Map(
+              rejects.flatMap((r) =>
+                r.knownDevice && r.deviceId ? [[r.deviceId, `${r.reason}: ${r.detail}`] as const] : [],
+              ),
+            );
+            for (const [deviceId, error] of lastErrors) await markThingRejected(tx, deviceId, error);
+            return fresh;
+          });
     observe(counts.commitSeconds, (performance.now() - started) / 1000);
     observe(counts.batchSize, batch.length);
     counts.readingsCommitted += inserted;
