@@ -3,7 +3,7 @@
 // PostgreSQL: (1) a bare mqtt.js QoS 1 subscriber, (2) the ingest pipeline (QoS 1, ack after
 // commit, N connections in a shared-subscription group), (3) a raw COPY of the same readings,
 // then (4) publish-to-commit latency at a fixed rate.
-// Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R]
+// Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R] [--commits K]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -22,13 +22,14 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '10' },
     connections: { type: 'string', default: '8' },
     rate: { type: 'string', default: '5000' },
+    commits: { type: 'string', default: '2' },
     'latency-seconds': { type: 'string', default: '4' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
+    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4] [--commits 2 overlapping commits]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
   );
   process.exit(0);
 }
@@ -36,6 +37,7 @@ const messages = Number(values.messages);
 const batch = Number(values.batch);
 const connections = Number(values.connections);
 const rate = Number(values.rate);
+const commits = Number(values.commits);
 const latencySeconds = Number(values['latency-seconds']);
 const DEVICES = ['masamba-river-01', 'baliase-river-01'];
 
@@ -127,6 +129,7 @@ const worker = createIngestWorker({
   mqtt: { url, clientId: `bench-ingest-${process.pid}`, protocolVersion: 5, sessionExpirySeconds: 60 },
   connections,
   shareGroup: 'bench',
+  concurrentCommits: commits,
   logger: pino({ level: 'silent' }),
 });
 await worker.start();
@@ -202,7 +205,7 @@ const after = worker.metrics();
 
 const fmt = (n: number) => n.toFixed(0);
 console.log(
-  `messages ${messages} x ${batch} readings, ${connections} ingest connections, ${publishers.length} publishers`,
+  `messages ${messages} x ${batch} readings, ${connections} ingest connections, ${commits} overlapping commits, ${publishers.length} publishers`,
 );
 console.log(
   `bare subscriber     ${fmt(messages / bareSeconds)} msg/s  (${fmt((messages * batch) / bareSeconds)} readings/s)`,

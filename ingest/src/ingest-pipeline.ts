@@ -21,6 +21,12 @@ export interface IngestPipelineDeps {
   logger: Logger;
   /** Most messages one transaction commits together (default 256). */
   maxBatchMessages?: number;
+  /**
+   * Most batches committed at the same time (default 2). A message that arrives while a commit
+   * runs then starts its own at once instead of waiting for it, and the database can work on two
+   * batches on two cores; the PUBACKs still go out in arrival order (see mqtt-inflight.ts).
+   */
+  maxConcurrentCommits?: number;
 }
 
 export interface IngestPipeline {
@@ -47,21 +53,25 @@ interface Decided extends Pending {
 /**
  * Validation and group commit. The MQTT subscriber hands over every message as it arrives (many
  * in flight per connection) and acknowledges each after its `handle` resolves; in the embedded
- * hub, every device has one in hand. Messages that arrive while a transaction runs wait for it and
- * are committed together in the next one: no timer, so a lone message is committed at once, and
- * under load one transaction carries many messages. Messages are queued in the order they are
+ * hub, every device has one in hand. A message is committed at once when one of the
+ * `maxConcurrentCommits` commits is free; messages that arrive while all are busy wait and are
+ * committed together in the next one: no timer, so a lone message is committed at once, and under
+ * load one commit carries many messages. Messages are queued in the order they are
  * handed over, before they are decided, so they commit in arrival order even when deciding one
  * needs a database look-up (a device status must not overtake an earlier one).
  */
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const { database } = deps;
   const maxBatch = deps.maxBatchMessages ?? 256;
+  const maxCommits = deps.maxConcurrentCommits ?? 2;
   const log = deps.logger.child({ component: 'ingest' });
   const counts = emptyPipelineMetrics();
   // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at once.
   const things = new Map<string, ThingStreams>();
   let queue: Pending[] = [];
   let draining = false;
+  /** Batches being committed, each on its own pooled connection. */
+  const committing = new Set<Promise<void>>();
 
   async function lookupThing(thingId: string): Promise<ThingStreams | undefined> {
     const cached = things.get(thingId);
@@ -142,9 +152,37 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     for (const s of statuses) log.info({ deviceId: s.thingId, status: s.status }, 'device status');
   }
 
+  /** Commits a batch, or, when the database refuses it, each of its messages on its own. */
+  async function commitOrSplit(batch: readonly Decided[]): Promise<void> {
+    try {
+      await commit(batch);
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      counts.commitFailures += 1;
+      // The retry decides again on fresh registry data, in case a cached datastream was removed.
+      things.clear();
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One message the database refuses must not hold back the others: commit each on its own.
+      for (const p of batch) {
+        try {
+          await commit([p]);
+          p.resolve();
+        } catch (single) {
+          counts.commitFailures += 1;
+          p.reject(single);
+        }
+      }
+    }
+  }
+
   async function drain(): Promise<void> {
     draining = true;
     while (queue.length > 0) {
+      // Waiting for a free connection before taking the batch lets what arrives meanwhile join it.
+      while (committing.size >= maxCommits) await Promise.race(committing);
       const taken = queue.slice(0, maxBatch);
       queue = queue.slice(maxBatch);
       const outcomes = await Promise.allSettled(taken.map((p) => p.decision));
@@ -155,28 +193,14 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
         else p.reject(outcome?.reason);
       });
       if (batch.length === 0) continue;
-      try {
-        await commit(batch);
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        counts.commitFailures += 1;
-        // The retry decides again on fresh registry data, in case a cached datastream was removed.
-        things.clear();
-        if (batch.length === 1) {
-          batch[0]?.reject(error);
-          continue;
-        }
-        // One message the database refuses must not hold back the others: commit each on its own.
-        for (const p of batch) {
-          try {
-            await commit([p]);
-            p.resolve();
-          } catch (single) {
-            counts.commitFailures += 1;
-            p.reject(single);
-          }
-        }
-      }
+      // Readings commute (each is stored once, the latest moves only forward, accepted is the
+      // newest time), so their batches may overlap. A device status or a refusal does not: it
+      // waits until every earlier batch has committed, and nothing later starts before it has.
+      const ordered = batch.some((p) => p.decided.kind !== 'store');
+      if (ordered) await Promise.all(committing);
+      const done = commitOrSplit(batch).finally(() => committing.delete(done));
+      committing.add(done);
+      if (ordered) await done;
     }
     draining = false;
   }
