@@ -5,6 +5,7 @@
 // then (4) publish-to-commit latency at a fixed rate.
 // Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R] [--commits K]
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,43 @@ for (let i = 0; ; i++) {
 }
 
 const db = await createTestDatabase();
+
+// CPU time, which other work on a shared machine disturbs far less than wall time: this process
+// (publishers, subscriber, ingest), the broker, and the PostgreSQL backends of the test database.
+/** User + system CPU seconds of a local process, from /proc (Linux, 100 clock ticks a second). */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+interface CpuMark {
+  node: number;
+  broker: number;
+  backends: Map<number, number>;
+}
+async function cpuMark(): Promise<CpuMark> {
+  const { rows } = await db.database.sql.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  const usage = process.cpuUsage();
+  return {
+    node: (usage.user + usage.system) / 1e6,
+    broker: processCpuSeconds(broker.pid),
+    backends: new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)])),
+  };
+}
+/** CPU milliseconds per 1,000 messages since `start` (a backend that exited meanwhile is not counted). */
+async function cpuPerThousand(start: CpuMark, count: number): Promise<string> {
+  const end = await cpuMark();
+  let database = 0;
+  for (const [pid, seconds] of end.backends) database += seconds - (start.backends.get(pid) ?? 0);
+  const per = (seconds: number) => ((seconds * 1000 * 1000) / count).toFixed(0);
+  return `node ${per(end.node - start.node)}, broker ${per(end.broker - start.broker)}, postgres ${per(database)}`;
+}
 const ids = new Map<string, number>();
 for (const device of DEVICES) {
   const { rows } = await db.database.sql.query<{ id: number }>(
@@ -117,10 +155,12 @@ bare.on('message', () => {
 });
 await bare.subscribeAsync(READINGS_SUBSCRIPTION, { qos: 1 });
 const bareLoad = payloads(messages);
+let cpu = await cpuMark();
 let start = performance.now();
 await publishAll(bareLoad);
 await waitUntil(() => bareReceived >= messages);
 const bareSeconds = (performance.now() - start) / 1000;
+const bareCpu = await cpuPerThousand(cpu, messages);
 await bare.endAsync();
 
 // (2) Ingest: C connections in a shared group, QoS 1, acknowledged after commit.
@@ -134,10 +174,12 @@ const worker = createIngestWorker({
 });
 await worker.start();
 const ingestLoad = payloads(messages);
+cpu = await cpuMark();
 start = performance.now();
 await publishAll(ingestLoad);
 await waitUntil(() => worker.metrics().messagesAcknowledged >= messages);
 const ingestSeconds = (performance.now() - start) / 1000;
+const ingestCpu = await cpuPerThousand(cpu, messages);
 const m = worker.metrics();
 const stored = Number(
   (await db.database.sql.query<{ n: string }>('SELECT count(*) AS n FROM reading')).rows[0]?.n ?? 0,
@@ -213,6 +255,7 @@ console.log(
 console.log(
   `ingest (ack/commit) ${fmt(messages / ingestSeconds)} msg/s  ${fmt((messages * batch) / ingestSeconds)} readings/s  ratio ${(bareSeconds / ingestSeconds).toFixed(2)}x bare  stored ${stored}/${messages * batch}  mean batch ${(m.batchSize.sum / Math.max(1, m.batchSize.count)).toFixed(1)} msg/commit`,
 );
+console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}`);
 console.log(`raw COPY            ${fmt((messages * batch) / copySeconds)} readings/s`);
 console.log(
   `latency at ${rate} msg/s (achieved ${fmt(achievedRate)}): publish->commit ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${pct(100)}; mean batch ${((after.batchSize.sum - m.batchSize.sum) / Math.max(1, after.batchSize.count - m.batchSize.count)).toFixed(1)}`,
