@@ -23,14 +23,14 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '10' },
     connections: { type: 'string', default: '8' },
     rate: { type: 'string', default: '5000' },
-    commits: { type: 'string', default: '2' },
+    commits: { type: 'string', default: '1' },
     'latency-seconds': { type: 'string', default: '4' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4] [--commits 2 overlapping commits]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
+    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4] [--commits 1 batches committed at a time]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
   );
   process.exit(0);
 }

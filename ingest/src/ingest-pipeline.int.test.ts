@@ -49,7 +49,11 @@ async function holdDeviceRow(thingId: string): Promise<{ release(): void; blocke
 
 describe('ingest pipeline commits (PostgreSQL)', () => {
   it('commits a batch while an earlier one waits, but holds a status until everything before it has committed', async () => {
-    const pipeline = createIngestPipeline({ database: db.database, logger: pino({ level: 'silent' }) });
+    const pipeline = createIngestPipeline({
+      database: db.database,
+      logger: pino({ level: 'silent' }),
+      maxConcurrentCommits: 2,
+    });
     const time = new Date(Date.now() - 60_000).toISOString();
     const { release, blocker } = await holdDeviceRow('masamba-river-01');
     const settled: string[] = [];
@@ -79,12 +83,8 @@ describe('ingest pipeline commits (PostgreSQL)', () => {
     expect(pipeline.metrics()).toMatchObject({ readingsCommitted: 2, statusUpdates: 1, commitFailures: 0 });
   });
 
-  it('commits one batch at a time when asked to', async () => {
-    const pipeline = createIngestPipeline({
-      database: db.database,
-      logger: pino({ level: 'silent' }),
-      maxConcurrentCommits: 1,
-    });
+  it('commits one batch at a time by default', async () => {
+    const pipeline = createIngestPipeline({ database: db.database, logger: pino({ level: 'silent' }) });
     const time = new Date(Date.now() - 30_000).toISOString();
     const { release, blocker } = await holdDeviceRow('masamba-river-01');
     const settled: string[] = [];

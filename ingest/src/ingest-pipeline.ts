@@ -22,9 +22,10 @@ export interface IngestPipelineDeps {
   /** Most messages one transaction commits together (default 256). */
   maxBatchMessages?: number;
   /**
-   * Most batches committed at the same time (default 2). A message that arrives while a commit
-   * runs then starts its own at once instead of waiting for it, and the database can work on two
-   * batches on two cores; the PUBACKs still go out in arrival order (see mqtt-inflight.ts).
+   * Most batches committed at the same time (default 1). With 2, a message that arrives while a
+   * commit runs starts the next one at once, and the database works on two batches on two cores:
+   * more readings/s with large messages, but on a busy 2-core machine a higher latency
+   * (docs/benchmarks.md). The PUBACKs still go out in arrival order (see mqtt-inflight.ts).
    */
   maxConcurrentCommits?: number;
 }
@@ -63,7 +64,7 @@ interface Decided extends Pending {
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const { database } = deps;
   const maxBatch = deps.maxBatchMessages ?? 256;
-  const maxCommits = deps.maxConcurrentCommits ?? 2;
+  const maxCommits = deps.maxConcurrentCommits ?? 1;
   const log = deps.logger.child({ component: 'ingest' });
   const counts = emptyPipelineMetrics();
   // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at once.

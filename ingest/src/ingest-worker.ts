@@ -15,7 +15,7 @@ export interface IngestWorkerDeps {
   connections?: number;
   /** MQTT 5 shared-subscription group for readings, so connections and processes share the load. */
   shareGroup?: string;
-  /** Batches committed at the same time, each on its own pooled connection (default 2). */
+  /** Batches committed at the same time, each on its own pooled connection (default 1). */
   concurrentCommits?: number;
   logger: Logger;
 }

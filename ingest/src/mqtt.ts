@@ -69,8 +69,9 @@ export interface MqttSubscriber {
 }
 
 /**
- * Messages in flight per connection. The pipeline commits up to 256 messages per commit, two
- * commits at a time: 512 lets both be full from one connection. Memory
+ * Messages in flight per connection. The pipeline commits up to 256 messages per commit: 512
+ * lets one full commit run while the next one fills (or, with two commits at a time, both be
+ * full) from one connection. Memory
  * stays bounded: 512 x the 256 KiB payload limit is 128 MiB in the worst case, 512 x ~3 KB
  * (a 50-reading batch) is 1.5 MB normally. Mosquitto 2.0.11 uses it for MQTT 5 clients instead of
  * its max_inflight_messages, which applies to MQTT 3.1.1 clients (both measured).
