@@ -3,8 +3,9 @@
 // PostgreSQL: (1) a bare mqtt.js QoS 1 subscriber, (2) the ingest pipeline (QoS 1, ack after
 // commit, N connections in a shared-subscription group), (3) a raw COPY of the same readings,
 // then (4) publish-to-commit latency at a fixed rate.
-// Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R]
+// Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R] [--commits K]
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,13 +23,14 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '10' },
     connections: { type: 'string', default: '8' },
     rate: { type: 'string', default: '5000' },
+    commits: { type: 'string', default: '1' },
     'latency-seconds': { type: 'string', default: '4' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
+    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4] [--commits 1 batches committed at a time]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
   );
   process.exit(0);
 }
@@ -36,6 +38,7 @@ const messages = Number(values.messages);
 const batch = Number(values.batch);
 const connections = Number(values.connections);
 const rate = Number(values.rate);
+const commits = Number(values.commits);
 const latencySeconds = Number(values['latency-seconds']);
 const DEVICES = ['masamba-river-01', 'baliase-river-01'];
 
@@ -68,6 +71,43 @@ for (let i = 0; ; i++) {
 }
 
 const db = await createTestDatabase();
+
+// CPU time, which other work on a shared machine disturbs far less than wall time: this process
+// (publishers, subscriber, ingest), the broker, and the PostgreSQL backends of the test database.
+/** User + system CPU seconds of a local process, from /proc (Linux, 100 clock ticks a second). */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+interface CpuMark {
+  node: number;
+  broker: number;
+  backends: Map<number, number>;
+}
+async function cpuMark(): Promise<CpuMark> {
+  const { rows } = await db.database.sql.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  const usage = process.cpuUsage();
+  return {
+    node: (usage.user + usage.system) / 1e6,
+    broker: processCpuSeconds(broker.pid),
+    backends: new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)])),
+  };
+}
+/** CPU milliseconds per 1,000 messages since `start` (a backend that exited meanwhile is not counted). */
+async function cpuPerThousand(start: CpuMark, count: number): Promise<string> {
+  const end = await cpuMark();
+  let database = 0;
+  for (const [pid, seconds] of end.backends) database += seconds - (start.backends.get(pid) ?? 0);
+  const per = (seconds: number) => ((seconds * 1000 * 1000) / count).toFixed(0);
+  return `node ${per(end.node - start.node)}, broker ${per(end.broker - start.broker)}, postgres ${per(database)}`;
+}
 const ids = new Map<string, number>();
 for (const device of DEVICES) {
   const { rows } = await db.database.sql.query<{ id: number }>(
@@ -115,10 +155,12 @@ bare.on('message', () => {
 });
 await bare.subscribeAsync(READINGS_SUBSCRIPTION, { qos: 1 });
 const bareLoad = payloads(messages);
+let cpu = await cpuMark();
 let start = performance.now();
 await publishAll(bareLoad);
 await waitUntil(() => bareReceived >= messages);
 const bareSeconds = (performance.now() - start) / 1000;
+const bareCpu = await cpuPerThousand(cpu, messages);
 await bare.endAsync();
 
 // (2) Ingest: C connections in a shared group, QoS 1, acknowledged after commit.
@@ -127,14 +169,17 @@ const worker = createIngestWorker({
   mqtt: { url, clientId: `bench-ingest-${process.pid}`, protocolVersion: 5, sessionExpirySeconds: 60 },
   connections,
   shareGroup: 'bench',
+  concurrentCommits: commits,
   logger: pino({ level: 'silent' }),
 });
 await worker.start();
 const ingestLoad = payloads(messages);
+cpu = await cpuMark();
 start = performance.now();
 await publishAll(ingestLoad);
 await waitUntil(() => worker.metrics().messagesAcknowledged >= messages);
 const ingestSeconds = (performance.now() - start) / 1000;
+const ingestCpu = await cpuPerThousand(cpu, messages);
 const m = worker.metrics();
 const stored = Number(
   (await db.database.sql.query<{ n: string }>('SELECT count(*) AS n FROM reading')).rows[0]?.n ?? 0,
@@ -202,7 +247,7 @@ const after = worker.metrics();
 
 const fmt = (n: number) => n.toFixed(0);
 console.log(
-  `messages ${messages} x ${batch} readings, ${connections} ingest connections, ${publishers.length} publishers`,
+  `messages ${messages} x ${batch} readings, ${connections} ingest connections, ${commits} overlapping commits, ${publishers.length} publishers`,
 );
 console.log(
   `bare subscriber     ${fmt(messages / bareSeconds)} msg/s  (${fmt((messages * batch) / bareSeconds)} readings/s)`,
@@ -210,6 +255,7 @@ console.log(
 console.log(
   `ingest (ack/commit) ${fmt(messages / ingestSeconds)} msg/s  ${fmt((messages * batch) / ingestSeconds)} readings/s  ratio ${(bareSeconds / ingestSeconds).toFixed(2)}x bare  stored ${stored}/${messages * batch}  mean batch ${(m.batchSize.sum / Math.max(1, m.batchSize.count)).toFixed(1)} msg/commit`,
 );
+console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}`);
 console.log(`raw COPY            ${fmt((messages * batch) / copySeconds)} readings/s`);
 console.log(
   `latency at ${rate} msg/s (achieved ${fmt(achievedRate)}): publish->commit ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${pct(100)}; mean batch ${((after.batchSize.sum - m.batchSize.sum) / Math.max(1, after.batchSize.count - m.batchSize.count)).toFixed(1)}`,

@@ -10,6 +10,7 @@ describe('parseIngestConfig', () => {
       databaseUrl: DATABASE_URL,
       mqtt: { url: 'mqtt://127.0.0.1:1883', clientId: 'bisa-ingest', protocolVersion: 5 },
       connections: 1,
+      concurrentCommits: 1,
       shareGroup: undefined,
       http: { host: '127.0.0.1', port: 4802 },
       alerts: true,
@@ -99,6 +100,13 @@ describe('parseIngestConfig', () => {
     expect(
       parseIngestConfig({ DATABASE_URL, INGEST_ALERT_SUMMARY_TIME: 'off' }).alertSummary,
     ).toBeUndefined();
+  });
+
+  it('commits two batches at a time when told to, at most 8', () => {
+    expect(parseIngestConfig({ DATABASE_URL, INGEST_CONCURRENT_COMMITS: '2' }).concurrentCommits).toBe(2);
+    expect(() => parseIngestConfig({ DATABASE_URL, INGEST_CONCURRENT_COMMITS: '9' })).toThrow(
+      /INGEST_CONCURRENT_COMMITS="9": must be 1-8/,
+    );
   });
 
   it('requires DATABASE_URL', () => {

@@ -1,15 +1,13 @@
 import type { Database } from '@bisa/db/database.ts';
-import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
 import { emptyPipelineMetrics, observe, type PipelineMetrics } from './metrics.ts';
 import { decideMessage, type MessageDecision } from './readings-message.ts';
 import { insertDeadLetters } from './repositories/dead-letters.ts';
-import { insertReadings, upsertLatestReadings } from './repositories/readings.ts';
+import { storeReadings } from './repositories/readings.ts';
 import {
   findThingStreams,
   markThingConnection,
   markThingRejected,
-  markThingsAccepted,
   type ThingStreams,
 } from './repositories/things.ts';
 
@@ -23,6 +21,13 @@ export interface IngestPipelineDeps {
   logger: Logger;
   /** Most messages one transaction commits together (default 256). */
   maxBatchMessages?: number;
+  /**
+   * Most batches committed at the same time (default 1). With 2, a message that arrives while a
+   * commit runs starts the next one at once, and the database works on two batches on two cores:
+   * more readings/s with large messages, but on a busy 2-core machine a higher latency
+   * (docs/benchmarks.md). The PUBACKs still go out in arrival order (see mqtt-inflight.ts).
+   */
+  maxConcurrentCommits?: number;
 }
 
 export interface IngestPipeline {
@@ -49,21 +54,25 @@ interface Decided extends Pending {
 /**
  * Validation and group commit. The MQTT subscriber hands over every message as it arrives (many
  * in flight per connection) and acknowledges each after its `handle` resolves; in the embedded
- * hub, every device has one in hand. Messages that arrive while a transaction runs wait for it and
- * are committed together in the next one: no timer, so a lone message is committed at once, and
- * under load one transaction carries many messages. Messages are queued in the order they are
+ * hub, every device has one in hand. A message is committed at once when one of the
+ * `maxConcurrentCommits` commits is free; messages that arrive while all are busy wait and are
+ * committed together in the next one: no timer, so a lone message is committed at once, and under
+ * load one commit carries many messages. Messages are queued in the order they are
  * handed over, before they are decided, so they commit in arrival order even when deciding one
  * needs a database look-up (a device status must not overtake an earlier one).
  */
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const { database } = deps;
   const maxBatch = deps.maxBatchMessages ?? 256;
+  const maxCommits = deps.maxConcurrentCommits ?? 1;
   const log = deps.logger.child({ component: 'ingest' });
   const counts = emptyPipelineMetrics();
   // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at once.
   const things = new Map<string, ThingStreams>();
   let queue: Pending[] = [];
   let draining = false;
+  /** Batches being committed, each on its own pooled connection. */
+  const committing = new Set<Promise<void>>();
 
   async function lookupThing(thingId: string): Promise<ThingStreams | undefined> {
     const cached = things.get(thingId);
@@ -96,31 +105,34 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       p.decided.kind === 'reject' ? [{ topic: p.message.topic, ...p.decided }] : [],
     );
     const rows = stores.flatMap((d) => d.rows);
-    const inserted = await database.sql.transaction(async (tx) => {
-      const fresh = rows.length > 0 ? await insertReadings(tx, rows) : [];
-      await upsertLatestReadings(tx, fresh);
-      await markThingsAccepted(tx, [...new Set([...stores, ...statuses].map((d) => d.thingId))]);
-      for (const s of statuses) await markThingConnection(tx, s.thingId, s.status);
-      await insertDeadLetters(
-        tx,
-        rejects.map((r) => ({
-          topic: r.topic,
-          clientId: r.deviceId,
-          payload: r.payload,
-          reason: r.reason,
-          detail: r.detail,
-        })),
-      );
-      // The last refusal per device is what its last_error shows.
-      const lastErrors = new Map(
-        rejects.flatMap((r) =>
-          r.knownDevice && r.deviceId ? [[r.deviceId, `${r.reason}: ${r.detail}`] as const] : [],
-        ),
-      );
-      for (const [deviceId, error] of lastErrors) await markThingRejected(tx, deviceId, error);
-      await notifyReadingsCommitted(tx, fresh);
-      return fresh.length;
-    });
+    const accepted = [...new Set([...stores, ...statuses].map((d) => d.thingId))];
+    // Readings alone (the usual batch) are one statement, which commits by itself; statuses and
+    // refusals need a few more statements, in one transaction with the readings.
+    const inserted =
+      statuses.length === 0 && rejects.length === 0
+        ? await storeReadings(database.sql, rows, accepted)
+        : await database.sql.transaction(async (tx) => {
+            const fresh = rows.length + accepted.length > 0 ? await storeReadings(tx, rows, accepted) : 0;
+            for (const s of statuses) await markThingConnection(tx, s.thingId, s.status);
+            await insertDeadLetters(
+              tx,
+              rejects.map((r) => ({
+                topic: r.topic,
+                clientId: r.deviceId,
+                payload: r.payload,
+                reason: r.reason,
+                detail: r.detail,
+              })),
+            );
+            // The last refusal per device is what its last_error shows.
+            const lastErrors = new Map(
+              rejects.flatMap((r) =>
+                r.knownDevice && r.deviceId ? [[r.deviceId, `${r.reason}: ${r.detail}`] as const] : [],
+              ),
+            );
+            for (const [deviceId, error] of lastErrors) await markThingRejected(tx, deviceId, error);
+            return fresh;
+          });
     observe(counts.commitSeconds, (performance.now() - started) / 1000);
     observe(counts.batchSize, batch.length);
     counts.readingsCommitted += inserted;
@@ -141,9 +153,37 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     for (const s of statuses) log.info({ deviceId: s.thingId, status: s.status }, 'device status');
   }
 
+  /** Commits a batch, or, when the database refuses it, each of its messages on its own. */
+  async function commitOrSplit(batch: readonly Decided[]): Promise<void> {
+    try {
+      await commit(batch);
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      counts.commitFailures += 1;
+      // The retry decides again on fresh registry data, in case a cached datastream was removed.
+      things.clear();
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One message the database refuses must not hold back the others: commit each on its own.
+      for (const p of batch) {
+        try {
+          await commit([p]);
+          p.resolve();
+        } catch (single) {
+          counts.commitFailures += 1;
+          p.reject(single);
+        }
+      }
+    }
+  }
+
   async function drain(): Promise<void> {
     draining = true;
     while (queue.length > 0) {
+      // Waiting for a free connection before taking the batch lets what arrives meanwhile join it.
+      while (committing.size >= maxCommits) await Promise.race(committing);
       const taken = queue.slice(0, maxBatch);
       queue = queue.slice(maxBatch);
       const outcomes = await Promise.allSettled(taken.map((p) => p.decision));
@@ -154,28 +194,14 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
         else p.reject(outcome?.reason);
       });
       if (batch.length === 0) continue;
-      try {
-        await commit(batch);
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        counts.commitFailures += 1;
-        // The retry decides again on fresh registry data, in case a cached datastream was removed.
-        things.clear();
-        if (batch.length === 1) {
-          batch[0]?.reject(error);
-          continue;
-        }
-        // One message the database refuses must not hold back the others: commit each on its own.
-        for (const p of batch) {
-          try {
-            await commit([p]);
-            p.resolve();
-          } catch (single) {
-            counts.commitFailures += 1;
-            p.reject(single);
-          }
-        }
-      }
+      // Readings commute (each is stored once, the latest moves only forward, accepted is the
+      // newest time), so their batches may overlap. A device status or a refusal does not: it
+      // waits until every earlier batch has committed, and nothing later starts before it has.
+      const ordered = batch.some((p) => p.decided.kind !== 'store');
+      if (ordered) await Promise.all(committing);
+      const done = commitOrSplit(batch).finally(() => committing.delete(done));
+      committing.add(done);
+      if (ordered) await done;
     }
     draining = false;
   }

@@ -15,6 +15,8 @@ export interface IngestWorkerDeps {
   connections?: number;
   /** MQTT 5 shared-subscription group for readings, so connections and processes share the load. */
   shareGroup?: string;
+  /** Batches committed at the same time, each on its own pooled connection (default 1). */
+  concurrentCommits?: number;
   logger: Logger;
 }
 
@@ -48,7 +50,11 @@ export function createIngestWorker(deps: IngestWorkerDeps): IngestWorker {
       `${connections} ingest connections without a shared-subscription group would each receive every message; set a share group`,
     );
   }
-  const pipeline = createIngestPipeline({ database: deps.database, logger: deps.logger });
+  const pipeline = createIngestPipeline({
+    database: deps.database,
+    logger: deps.logger,
+    ...(deps.concurrentCommits === undefined ? {} : { maxConcurrentCommits: deps.concurrentCommits }),
+  });
   const readings =
     shareGroup === undefined ? READINGS_SUBSCRIPTION : sharedSubscription(shareGroup, READINGS_SUBSCRIPTION);
   const subscribers: MqttSubscriber[] = Array.from({ length: connections }, (_, i) =>

@@ -19,6 +19,7 @@ const worker = createIngestWorker({
   database,
   mqtt: config.mqtt,
   connections: config.connections,
+  concurrentCommits: config.concurrentCommits,
   ...(config.shareGroup === undefined ? {} : { shareGroup: config.shareGroup }),
   logger,
 });

@@ -69,8 +69,9 @@ export interface MqttSubscriber {
 }
 
 /**
- * Messages in flight per connection. The pipeline commits up to 256 messages per transaction;
- * 512 lets one full transaction commit while the next one fills from the same connection. Memory
+ * Messages in flight per connection. The pipeline commits up to 256 messages per commit: 512
+ * lets one full commit run while the next one fills (or, with two commits at a time, both be
+ * full) from one connection. Memory
  * stays bounded: 512 x the 256 KiB payload limit is 128 MiB in the worst case, 512 x ~3 KB
  * (a 50-reading batch) is 1.5 MB normally. Mosquitto 2.0.11 uses it for MQTT 5 clients instead of
  * its max_inflight_messages, which applies to MQTT 3.1.1 clients (both measured).
@@ -183,6 +184,8 @@ interface Link {
   /** The broker accepted the CONNECT. */
   accepted: boolean;
   pingOutstanding: boolean;
+  /** Packet ids released by commits in this tick, sent together in one write when the tick ends. */
+  acks: number[];
   connectTimer?: NodeJS.Timeout;
   keepaliveTimer?: NodeJS.Timeout;
   closed$: PromiseWithResolvers<void>;
@@ -333,13 +336,23 @@ export function createMqttSubscriber(
         if (!committed || l.closed) return;
         const ids = l.window.commit(place);
         if (ids.length === 0) return;
-        l.transport.write(
-          Buffer.concat(ids.map((messageId) => generate({ cmd: 'puback', messageId }, packetOptions))),
-        );
-        counters.acknowledged += ids.length;
-        updateFlow(l);
+        // A commit resolves a whole batch at once, one message after another in the same tick:
+        // one write for all their PUBACKs instead of a system call each.
+        if (l.acks.length === 0) process.nextTick(flushAcks, l);
+        l.acks.push(...ids);
       }),
     );
+  }
+
+  function flushAcks(l: Link): void {
+    const ids = l.acks;
+    l.acks = [];
+    if (l.closed || ids.length === 0) return;
+    l.transport.write(
+      Buffer.concat(ids.map((messageId) => generate({ cmd: 'puback', messageId }, packetOptions))),
+    );
+    counters.acknowledged += ids.length;
+    updateFlow(l);
   }
 
   function onConnack(l: Link, connack: IConnackPacket): void {
@@ -452,6 +465,7 @@ export function createMqttSubscriber(
       accepted: false,
       dropped: false,
       pingOutstanding: false,
+      acks: [],
       closed$: Promise.withResolvers<void>(),
       transport: openTransport(url, {
         open() {
@@ -536,6 +550,8 @@ export function createMqttSubscriber(
       const l = link;
       if (l && !l.closed) {
         if (l.accepted) {
+          // The last commits' PUBACKs may still wait for the end of the tick: they go first.
+          flushAcks(l);
           // A clean DISCONNECT keeps the persistent session, so the broker queues messages until restart.
           send(l, { cmd: 'disconnect' });
           // Read again (a failing commit may have paused it) so the broker's close is seen;

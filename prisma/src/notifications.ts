@@ -28,6 +28,22 @@ export async function notifyReadingsCommitted(
   }
 }
 
+/**
+ * The same notifications built in SQL, for a statement that stores readings and notifies in one
+ * round trip: a SELECT over `source` (columns datastream_id, time, value) that queues one
+ * pg_notify per READINGS_PER_NOTIFICATION rows on the channel in placeholder `channel`. Each
+ * payload is the JSON array notifyReadingsCommitted sends (time as ISO 8601 in UTC with
+ * milliseconds, like Date.toISOString), so parseReadingsCommitted reads both.
+ */
+export const committedReadingsNotifications = (source: string, channel: string) =>
+  `SELECT pg_notify(${channel}, json_agg(json_build_object(
+            'datastreamId', datastream_id,
+            'time', to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'value', value))::text)
+   FROM (SELECT datastream_id, time, value, (row_number() OVER () - 1) / ${READINGS_PER_NOTIFICATION} AS chunk
+         FROM ${source}) AS numbered
+   GROUP BY chunk`;
+
 /** Parses a notification payload; returns [] (and never throws) for anything malformed. */
 export function parseReadingsCommitted(payload: string): CommittedReading[] {
   let parsed: unknown;

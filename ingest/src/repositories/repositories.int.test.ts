@@ -1,12 +1,17 @@
 import type { Database } from '@bisa/db/database.ts';
 import { openEmbeddedDatabase } from '@bisa/db/database.ts';
 import { applyMigrations } from '@bisa/db/migrate.ts';
+import {
+  type CommittedReading,
+  parseReadingsCommitted,
+  READINGS_COMMITTED_CHANNEL,
+} from '@bisa/db/notifications.ts';
 import { seedReferenceData, seedSampleData } from '@bisa/db/seed.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDeadLetters } from './dead-letters.ts';
-import { insertReadings, upsertLatestReadings } from './readings.ts';
-import { findThingStreams, markThingConnection, markThingRejected, markThingsAccepted } from './things.ts';
+import { insertReadings, storeReadings, upsertLatestReadings } from './readings.ts';
+import { findThingStreams, markThingConnection, markThingRejected } from './things.ts';
 
 // The same SQL runs on a PostgreSQL server and on the embedded PGlite with TimescaleDB (hub mode).
 const backends: [string, () => Promise<{ database: Database; close(): Promise<void> }>][] = [
@@ -71,6 +76,51 @@ describe.each(backends)('repositories on %s', (_name, open) => {
     expect(rows.map((r) => [new Date(r.time).toISOString(), r.value])).toEqual([[t2.toISOString(), 2]]);
   });
 
+  it('stores a batch in one statement: new readings, latest, devices accepted, notifications', async () => {
+    const { sql } = backend.database;
+    const level = (await findThingStreams(sql, 'baliase-river-01'))?.datastreamIds.get('water_level');
+    expect(level).toBeTypeOf('number');
+    if (level === undefined) return;
+    const notified: CommittedReading[][] = [];
+    const unlisten = await sql.listen(READINGS_COMMITTED_CHANNEL, (payload) => {
+      notified.push(parseReadingsCommitted(payload));
+    });
+    await sql.query("UPDATE thing SET last_error = 'old: error' WHERE id = 'baliase-river-01'");
+    const t0 = Date.parse('2026-11-30T00:00:00.007Z');
+    // 70 readings, given newest first and with values JSON must carry exactly.
+    const rows = Array.from({ length: 70 }, (_, i) => ({
+      datastreamId: level,
+      time: new Date(t0 + (69 - i) * 1000),
+      value: i === 0 ? 0.1 + 0.2 : -i / 3,
+    }));
+    expect(await storeReadings(sql, rows, ['baliase-river-01'])).toBe(70);
+    // A redelivery of the first ten plus one new reading: only the new one counts and is notified.
+    const later = { datastreamId: level, time: new Date(t0 + 70_000), value: 7 };
+    expect(await storeReadings(sql, [...rows.slice(0, 10), later], ['baliase-river-01'])).toBe(1);
+    await expect.poll(() => notified.flat().length).toBe(71);
+    await unlisten();
+    // At most 60 readings per notification (NOTIFY payloads are limited to 8000 bytes).
+    expect(notified.map((n) => n.length).sort((a, b) => a - b)).toEqual([1, 10, 60]);
+    const expected = [...rows, later].map((r) => ({
+      datastreamId: r.datastreamId,
+      time: r.time.toISOString(),
+      value: r.value,
+    }));
+    const byTime = (a: CommittedReading, b: CommittedReading) => a.time.localeCompare(b.time);
+    expect(notified.flat().sort(byTime)).toEqual(expected.sort(byTime));
+    const { rows: latest } = await sql.query<{ time: Date; value: number }>(
+      'SELECT time, value FROM latest_reading WHERE datastream_id = $1',
+      [level],
+    );
+    expect(latest.map((r) => [new Date(r.time).toISOString(), r.value])).toEqual([
+      [later.time.toISOString(), 7],
+    ]);
+    const { rows: thing } = await sql.query<{ last_error: string | null; last_accepted_at: Date | null }>(
+      "SELECT last_error, last_accepted_at FROM thing WHERE id = 'baliase-river-01'",
+    );
+    expect(thing[0]).toMatchObject({ last_error: null, last_accepted_at: expect.anything() });
+  });
+
   it('stores dead letters byte for byte and tracks device status', async () => {
     const { sql } = backend.database;
     const payload = new Uint8Array([0, 0xff, 0x7b, 0x0a]);
@@ -115,7 +165,7 @@ describe.each(backends)('repositories on %s', (_name, open) => {
       last_seen_at: expect.anything(),
       last_accepted_at: null,
     });
-    await markThingsAccepted(sql, ['masamba-market-aq-01']);
+    await storeReadings(sql, [], ['masamba-market-aq-01']);
     expect(await status()).toMatchObject({ last_error: null, last_accepted_at: expect.anything() });
     await markThingConnection(sql, 'masamba-market-aq-01', 'online');
     const online = await status();

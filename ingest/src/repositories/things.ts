@@ -22,16 +22,14 @@ export async function findThingStreams(db: SqlQueryable, thingId: string): Promi
   return { thingId, disabled: first.disabled, datastreamIds };
 }
 
-/** Records that devices sent messages that were stored: seen and accepted now, no current error. */
-export async function markThingsAccepted(db: SqlQueryable, thingIds: readonly string[]): Promise<void> {
-  if (thingIds.length === 0) return;
-  await db.query(
-    `UPDATE thing SET last_seen_at = GREATEST(last_seen_at, now()),
-                      last_accepted_at = GREATEST(last_accepted_at, now()), last_error = NULL
-     WHERE id = ANY($1::text[])`,
-    [thingIds],
-  );
-}
+/**
+ * The statement that marks devices seen and accepted now with no current error; `ids` is the
+ * placeholder of their text[] ids (ingest's storeReadings runs it inside its own statement).
+ */
+export const thingsAcceptedUpdate = (ids: string) =>
+  `UPDATE thing SET last_seen_at = GREATEST(last_seen_at, now()),
+                    last_accepted_at = GREATEST(last_accepted_at, now()), last_error = NULL
+   WHERE id = ANY(${ids})`;
 
 /** Records that a device sent a message that was refused, with what was wrong. */
 export async function markThingRejected(db: SqlQueryable, thingId: string, error: string): Promise<void> {
