@@ -101,4 +101,37 @@ describe('ingest pipeline commits (PostgreSQL)', () => {
     await Promise.all([blocker, first, second]);
     expect(settled).toEqual(['masamba', 'baliase']);
   });
+
+  it('refuses a device disabled while it keeps publishing, once its cached registry entry expires', async () => {
+    let clock = Date.now();
+    const pipeline = createIngestPipeline({
+      database: db.database,
+      logger: pino({ level: 'silent' }),
+      deviceCacheMs: 30_000,
+      now: () => clock,
+    });
+    const reading = (seconds: number) => ({
+      topic: readingsTopic('masamba-market-aq-01'),
+      payload: utf8.encode(
+        JSON.stringify({ time: new Date(Date.now() - seconds * 1000).toISOString(), values: { pm25: 12 } }),
+      ),
+    });
+    await pipeline.handle(reading(20));
+    await db.database.sql.query(
+      'UPDATE thing SET disabled_at = now(), credential_hash = NULL WHERE id = $1',
+      ['masamba-market-aq-01'],
+    );
+    onTestFinished(async () => {
+      await db.database.sql.query('UPDATE thing SET disabled_at = NULL WHERE id = $1', [
+        'masamba-market-aq-01',
+      ]);
+    });
+    clock += 30_000;
+    await pipeline.handle(reading(10));
+    const { rows } = await db.database.sql.query<{ reason: string }>(
+      'SELECT reason FROM dead_letter WHERE topic = $1 ORDER BY id',
+      [readingsTopic('masamba-market-aq-01')],
+    );
+    expect(rows.map((row) => row.reason)).toEqual(['device_disabled']);
+  });
 });

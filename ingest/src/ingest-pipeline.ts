@@ -28,6 +28,10 @@ export interface IngestPipelineDeps {
    * (docs/benchmarks.md). The PUBACKs still go out in arrival order (see mqtt-inflight.ts).
    */
   maxConcurrentCommits?: number;
+  /** Milliseconds a device's registry entry is trusted before it is read again (default 30000). */
+  deviceCacheMs?: number;
+  /** The clock the device cache ages by; tests pass their own. */
+  now?: () => number;
 }
 
 export interface IngestPipeline {
@@ -67,8 +71,12 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const maxCommits = deps.maxConcurrentCommits ?? 1;
   const log = deps.logger.child({ component: 'ingest' });
   const counts = emptyPipelineMetrics();
-  // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at once.
-  const things = new Map<string, ThingStreams>();
+  // Devices rarely change; a miss (unknown device or metric) reloads, so new devices are seen at
+  // once. Entries also expire, so a device disabled elsewhere (CLI, GraphQL) while its connection
+  // stays open is refused within `deviceCacheMs`, not only after a restart.
+  const deviceCacheMs = deps.deviceCacheMs ?? 30_000;
+  const now = deps.now ?? Date.now;
+  const things = new Map<string, { streams: ThingStreams; loadedAt: number }>();
   let queue: Pending[] = [];
   let draining = false;
   /** Batches being committed, each on its own pooled connection. */
@@ -76,9 +84,11 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
 
   async function lookupThing(thingId: string): Promise<ThingStreams | undefined> {
     const cached = things.get(thingId);
-    if (cached) return cached;
+    if (cached && now() - cached.loadedAt < deviceCacheMs) return cached.streams;
+    const loadedAt = now();
     const loaded = await findThingStreams(database.sql, thingId);
-    if (loaded) things.set(thingId, loaded);
+    if (loaded) things.set(thingId, { streams: loaded, loadedAt });
+    else things.delete(thingId);
     return loaded;
   }
 

@@ -183,8 +183,8 @@ builder.mutationFields((t) => ({
     type: 'Thing',
     description:
       'Disables a device (operators, administrators, its integrator): its secret is removed, so it can no longer log in ' +
-      'to the embedded broker, and ingest refuses its messages (device_disabled) once it reads the device again (a ' +
-      'running ingest caches devices until it restarts). Disabling it again changes nothing.',
+      'to the embedded broker, and ingest refuses its messages (device_disabled) within 30 s, even on a connection ' +
+      'that stays open (ingest reads each device again at least that often). Disabling it again changes nothing.',
     args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
     authScopes: (_root, args, context) => deviceScopes(args, context),
     ...auditedRefusal,
