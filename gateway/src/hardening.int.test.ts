@@ -195,7 +195,7 @@ describe('schema visibility', () => {
   it('gives no "Did you mean" hints to non-admins, in validation or in variables', async () => {
     const typo = JSON.stringify({ query: '{ dimension { id } }' });
     const badEnum = JSON.stringify({
-      query: 'query ($kind: PartnerKind) { partners(kind: $kind) { id } }',
+      query: 'query ($kind: PartnerKind) { partners(kind: $kind) { nodes { id } } }',
       variables: { kind: 'BANKS' },
     });
     for (const body of [typo, badEnum]) {
