@@ -19,7 +19,8 @@ builder.subscriptionField('readingsCommitted', (t) =>
   t.field({
     type: [Reading],
     description:
-      'Readings as they are committed to the database, one event per commit. Without arguments every ' +
+      'Readings as they are committed to the database, in commit order: one event per commit, or one ' +
+      'for several commits that reached the gateway together. Without arguments every ' +
       'datastream; with datastreamIds, thingIds and/or programmeId (a quick win) only the readings of ' +
       "those datastreams, of those devices or of that programme's devices (several given: any of them).",
     args: {
