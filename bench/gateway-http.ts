@@ -4,14 +4,18 @@
 //      bare node:http handler that runs the same SQL and writes the same JSON, both loaded by
 //      the same load generator in a second process;
 //   2. committed-reading fan-out: readings NOTIFYed the way ingest commits them, at a fixed rate,
-//      and the time until each subscriber's server-sent event arrives, with S subscribers (one
-//      SSE connection each) in a second process.
+//      by a publisher process of their own, and the time until each subscriber's server-sent
+//      event arrives, with S subscribers (one SSE connection each) in a third process.
+// Each phase also reports the CPU time its processes used (where the time goes): the gateway's
+// process, the load generator or subscribers, the publisher and the PostgreSQL backends.
 // Usage: node bench/gateway-http.ts --help
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
+import { createPgSqlClient, type SqlQueryable } from '@bisa/db/sql-client.ts';
 import { createTestDatabase } from '@bisa/db/testing.ts';
 import { createGateway } from '@bisa/gateway/gateway.ts';
 import { createGatewayServer } from '@bisa/gateway/http.ts';
@@ -26,12 +30,19 @@ const USAGE = `Usage: node bench/gateway-http.ts [options]
   --fanout-seconds N length of each fan-out run (default 10)
 
 Needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432). Prints requests/s and the gateway/bare
-ratio, then for each subscriber count the publish-to-event latency p50/p99/max.`;
+ratio, then for each subscriber count the publish-to-event latency p50/p99/max, each with the
+CPU time of the processes involved (PostgreSQL's backends read from /proc, Linux only).`;
+
+/** Load before each measured request-rate run, not counted: the first requests compile code paths. */
+const WARM_UP_SECONDS = 2;
 
 // The second process: a load generator or a crowd of subscribers, told what to do by the parent.
 if (process.argv[2] === '--child') {
   process.once('message', (task: ChildTask) => {
-    void (task.kind === 'load' ? runLoad(task) : runSubscribers(task)).then((result) => {
+    const run = { load: runLoad, subscribe: runSubscribers, publish: runPublisher }[task.kind] as (
+      task: ChildTask,
+    ) => Promise<unknown>;
+    void run(task).then((result) => {
       process.send?.(result, () => process.exit(0));
     });
   });
@@ -41,7 +52,81 @@ if (process.argv[2] === '--child') {
 
 type ChildTask =
   | { kind: 'load'; url: string; body: string; seconds: number; concurrency: number }
-  | { kind: 'subscribe'; url: string; subscribers: number };
+  | { kind: 'subscribe'; url: string; subscribers: number }
+  | { kind: 'publish'; databaseUrl: string; datastreamId: number; rate: number; seconds: number };
+
+/** CPU time (user + system) this process has used, in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Ingest sends one NOTIFY per commit; here a commit every 10 ms carrying rate/100 readings, each
+ * stamped with its send time (milliseconds since the epoch) as its value. In a process of its
+ * own, so the offered rate does not depend on how busy the gateway is; a tick that comes late
+ * is sent at once (the rate is kept, not lowered).
+ */
+async function runPublisher(task: Extract<ChildTask, { kind: 'publish' }>) {
+  const sql = createPgSqlClient(task.databaseUrl, { maxConnections: 1 });
+  const cpuBefore = cpuMs();
+  const perTick = Math.max(1, Math.round(task.rate / 100));
+  const ticks = task.seconds * 100;
+  let sent = 0;
+  let late = 0;
+  const started = performance.now();
+  for (let tick = 0; tick < ticks; tick++) {
+    const wait = started + tick * 10 - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    else if (wait < -10) late += 1;
+    const stamp = performance.timeOrigin + performance.now();
+    const readings = Array.from({ length: perTick }, (_, i) => ({
+      datastreamId: task.datastreamId,
+      time: new Date(Date.now() + (sent + i)).toISOString(),
+      value: stamp,
+    }));
+    sent += perTick;
+    await notifyReadingsCommitted(sql, readings);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuMs() - cpuBefore;
+  await sql.close();
+  return { sent, perSecond: sent / seconds, lateTicks: late, cpuMs: cpu };
+}
+
+/**
+ * CPU time of this database's PostgreSQL backends so far, in milliseconds, by process id (from
+ * /proc; empty where that cannot be read). A backend that ended during a phase is not counted.
+ */
+async function postgresCpuMs(sql: SqlQueryable): Promise<Map<number, number>> {
+  const { rows } = await sql.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const times = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      times.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
+    } catch {
+      // Not on Linux, or the backend is gone: not counted.
+    }
+  }
+  return times;
+}
+
+/** CPU the gateway's process and the PostgreSQL backends use while `work` runs. */
+async function measuredCpu<T>(sql: SqlQueryable, work: () => Promise<T>) {
+  const postgresBefore = await postgresCpuMs(sql);
+  const before = cpuMs();
+  const result = await work();
+  const gatewayMs = cpuMs() - before;
+  let postgresMs = 0;
+  for (const [pid, ms] of await postgresCpuMs(sql)) postgresMs += ms - (postgresBefore.get(pid) ?? 0);
+  return { result, gatewayMs, postgresMs };
+}
 
 async function runLoad(task: Extract<ChildTask, { kind: 'load' }>) {
   let completed = 0;
@@ -59,9 +144,13 @@ async function runLoad(task: Extract<ChildTask, { kind: 'load' }>) {
       else failed += 1;
     }
   };
+  const cpuBefore = cpuMs();
   await Promise.all(Array.from({ length: task.concurrency }, lane));
-  return { completed, failed, perSecond: completed / task.seconds };
+  return { completed, failed, perSecond: completed / task.seconds, cpuMs: cpuMs() - cpuBefore };
 }
+
+/** Streams of a crowd that parse and time their events; the others only count readings. */
+const TIMED_SUBSCRIBERS = 100;
 
 /** Latencies at 0.1 ms resolution up to a minute: percentiles of millions of events in fixed memory. */
 const HISTOGRAM_STEP_MS = 0.1;
@@ -70,9 +159,12 @@ const HISTOGRAM_SIZE = 600_000;
 async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
   const histogram = new Uint32Array(HISTOGRAM_SIZE);
   let received = 0;
+  let events = 0;
   let max = 0;
+  let timed = 0;
+  const timedEvery = Math.max(1, Math.floor(task.subscribers / TIMED_SUBSCRIBERS));
   const record = (ms: number) => {
-    received += 1;
+    timed += 1;
     max = Math.max(max, ms);
     const slot = Math.min(HISTOGRAM_SIZE - 1, Math.max(0, Math.floor(ms / HISTOGRAM_STEP_MS)));
     histogram[slot] = (histogram[slot] ?? 0) + 1;
@@ -90,12 +182,17 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
     }),
   );
   process.send?.({ ready: true });
+  const cpuBefore = cpuMs();
   // The parent says when it has published everything and the last events had time to arrive.
   process.once('message', () => {
     for (const reader of streams) void reader.cancel();
   });
   await Promise.all(
-    streams.map(async (reader) => {
+    streams.map(async (reader, index) => {
+      // One process stands in for all the screens, so parsing every event of 1,000 streams
+      // would make it the bottleneck being measured: every stream counts its readings, and at
+      // most about 100 evenly spread streams parse their events and time each reading.
+      const isTimed = index % timedEvery === 0;
       let buffer = '';
       for (;;) {
         const { value, done } = await reader.read().catch(() => ({ value: '', done: true }));
@@ -108,15 +205,24 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
           end = buffer.indexOf('\n\n');
           const data = event.split('\n').find((line) => line.startsWith('data: '));
           if (!data) continue;
+          events += 1;
+          if (!isTimed) {
+            for (let at = data.indexOf('"value":'); at >= 0; at = data.indexOf('"value":', at + 8))
+              received += 1;
+            continue;
+          }
           const arrived = performance.timeOrigin + performance.now();
           const payload = JSON.parse(data.slice(6)) as { data?: { readingsCommitted?: { value: number }[] } };
-          for (const reading of payload.data?.readingsCommitted ?? []) record(arrived - reading.value);
+          for (const reading of payload.data?.readingsCommitted ?? []) {
+            received += 1;
+            record(arrived - reading.value);
+          }
         }
       }
     }),
   );
   const percentile = (p: number) => {
-    const rank = Math.ceil((p / 100) * received);
+    const rank = Math.ceil((p / 100) * timed);
     let seen = 0;
     for (let i = 0; i < HISTOGRAM_SIZE; i++) {
       seen += histogram[i] ?? 0;
@@ -124,7 +230,15 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
     }
     return Number.NaN;
   };
-  return { received, p50: percentile(50), p99: percentile(99), max };
+  return {
+    received,
+    events,
+    timedStreams: Math.ceil(task.subscribers / timedEvery),
+    p50: percentile(50),
+    p99: percentile(99),
+    max,
+    cpuMs: cpuMs() - cpuBefore,
+  };
 }
 
 function startChild(
@@ -214,54 +328,67 @@ async function main() {
   try {
     const body = JSON.stringify({ query });
     console.log(`request rate: ${query}, ${concurrency} in flight, ${seconds} s each`);
-    const load = (url: string) => startChild({ kind: 'load', url, body, seconds, concurrency });
-    const viaGateway = (await load(gatewayUrl)) as { perSecond: number; failed: number };
-    const viaBare = (await load(bareUrl)) as { perSecond: number; failed: number };
+    const perSecond: Record<string, number> = {};
+    for (const [name, url] of [
+      ['gateway', gatewayUrl],
+      ['bare node:http', bareUrl],
+    ] as const) {
+      await startChild({ kind: 'load', url, body, seconds: WARM_UP_SECONDS, concurrency });
+      const { result, gatewayMs, postgresMs } = await measuredCpu(db.database.sql, () =>
+        startChild({ kind: 'load', url, body, seconds, concurrency }),
+      );
+      const load = result as { completed: number; perSecond: number; failed: number; cpuMs: number };
+      perSecond[name] = load.perSecond;
+      const perRequest = (ms: number) => `${((1000 * ms) / load.completed).toFixed(0)} µs`;
+      console.log(
+        `  ${name.padEnd(14)}${load.perSecond.toFixed(0).padStart(7)} req/s (${load.failed} failed); CPU per request: server ${perRequest(gatewayMs)}, PostgreSQL ${perRequest(postgresMs)}, load generator ${perRequest(load.cpuMs)}`,
+      );
+    }
     console.log(
-      `  gateway       ${viaGateway.perSecond.toFixed(0).padStart(7)} req/s (${viaGateway.failed} failed)`,
+      `  gateway / bare ${((perSecond.gateway ?? 0) / (perSecond['bare node:http'] ?? 1)).toFixed(2)}`,
     );
-    console.log(
-      `  bare node:http${viaBare.perSecond.toFixed(0).padStart(7)} req/s (${viaBare.failed} failed)`,
-    );
-    console.log(`  gateway / bare ${(viaGateway.perSecond / viaBare.perSecond).toFixed(2)}`);
 
     const { rows } = await db.database.sql.query<{ id: number }>(
       'SELECT id FROM datastream ORDER BY id LIMIT 1',
     );
     const datastreamId = rows[0]?.id ?? 1;
     for (const subscribers of subscriberCounts) {
-      let startPublishing: (child: ChildProcess) => void = () => {};
+      let subscribed: (child: ChildProcess) => void = () => {};
       const ready = new Promise<ChildProcess>((resolve) => {
-        startPublishing = resolve;
+        subscribed = resolve;
       });
-      const crowd = startChild({ kind: 'subscribe', url: gatewayUrl, subscribers }, startPublishing);
+      const crowd = startChild({ kind: 'subscribe', url: gatewayUrl, subscribers }, subscribed);
       const subscriberProcess = await ready;
-      // Ingest sends one NOTIFY per commit; here a commit every 10 ms carrying rate/100 readings,
-      // each stamped with its send time (milliseconds since the epoch) as its value.
-      const perTick = Math.max(1, Math.round(rate / 100));
-      const ticks = fanoutSeconds * 100;
-      let sent = 0;
       const started = performance.now();
-      for (let tick = 0; tick < ticks; tick++) {
-        const due = started + tick * 10;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const stamp = performance.timeOrigin + performance.now();
-        const readings = Array.from({ length: perTick }, (_, i) => ({
+      const { result, gatewayMs } = await measuredCpu(db.database.sql, async () => {
+        const published = (await startChild({
+          kind: 'publish',
+          databaseUrl: db.url,
           datastreamId,
-          time: new Date(Date.now() + (sent + i)).toISOString(),
-          value: stamp,
-        }));
-        sent += perTick;
-        await notifyReadingsCommitted(db.database.sql, readings);
-      }
-      const achieved = sent / ((performance.now() - started) / 1000);
-      // Events still on their way arrive within this grace period, or count as not received.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+          rate,
+          seconds: fanoutSeconds,
+        })) as { sent: number; perSecond: number; lateTicks: number; cpuMs: number };
+        // Events still on their way arrive within this grace period, or count as not received.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        return published;
+      });
+      const wall = (performance.now() - started) / 1000;
       subscriberProcess.send('stop');
-      const result = (await crowd) as { received: number; p50: number; p99: number; max: number };
+      const crowdResult = (await crowd) as {
+        received: number;
+        events: number;
+        timedStreams: number;
+        p50: number;
+        p99: number;
+        max: number;
+        cpuMs: number;
+      };
+      const cores = (ms: number) => `${(ms / 1000 / wall).toFixed(2)}`;
       console.log(
-        `fan-out to ${subscribers} subscribers at ${achieved.toFixed(0)} readings/s: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms; received ${result.received}/${sent * subscribers}`,
+        `fan-out to ${subscribers} subscribers, ${rate} readings/s offered (${result.perSecond.toFixed(0)} sent, ${result.lateTicks} late ticks): p50 ${crowdResult.p50.toFixed(1)} ms, p99 ${crowdResult.p99.toFixed(1)} ms, max ${crowdResult.max.toFixed(1)} ms; received ${crowdResult.received}/${result.sent * subscribers} readings in ${crowdResult.events} events (${(crowdResult.events / subscribers).toFixed(0)} per subscriber); latency timed on ${crowdResult.timedStreams} streams`,
+      );
+      console.log(
+        `  CPU in cores over ${wall.toFixed(1)} s: gateway ${cores(gatewayMs)}, subscribers ${cores(crowdResult.cpuMs)}, publisher ${cores(result.cpuMs)}; gateway ${((1000 * gatewayMs) / Math.max(1, crowdResult.events)).toFixed(0)} µs per event delivered, ${((1000 * gatewayMs) / Math.max(1, crowdResult.received)).toFixed(2)} µs per reading delivered`,
       );
     }
   } finally {

@@ -69,13 +69,15 @@ describe('the Luwu Utara sample', () => {
         subDimensions: { id: string }[];
       }[];
       partners: {
-        name: string;
-        roles: { programme: { databaseId: string }; role: { id: string; en: string } }[];
-      }[];
+        nodes: {
+          name: string;
+          roles: { programme: { databaseId: string }; role: { id: string; en: string } }[];
+        }[];
+      };
     }>(
       gateway.yoga,
       `{ dimensions { id subDimensions { id } programmes(kind: QUICK_WIN) { id kpis { id } } }
-         partners { name roles { programme { databaseId } role { id en } } } }`,
+         partners { nodes { name roles { programme { databaseId } role { id en } } } } }`,
     );
     const quickWins = data?.dimensions.flatMap((d) => d.programmes) ?? [];
     expect(quickWins.length).toBeGreaterThanOrEqual(14);
@@ -84,7 +86,7 @@ describe('the Luwu Utara sample', () => {
       expect(dimension.subDimensions.length, dimension.id).toBeGreaterThan(0);
     }
     for (const quickWin of quickWins) expect(quickWin.kpis.length, quickWin.id).toBeGreaterThan(0);
-    const flood = data?.partners
+    const flood = data?.partners.nodes
       .flatMap((p) => p.roles)
       .filter((r) => r.programme.databaseId === 'flood-early-warning');
     expect(flood?.length).toBe(2);

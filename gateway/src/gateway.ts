@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { GatewayServices } from './context.ts';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
-import { createGatewayPubSub } from './pubsub.ts';
+import { createGatewayPubSub, publishPerTurn, type ReadingEvent } from './pubsub.ts';
 import { hasHourlyAggregate } from './repositories/readings.ts';
 import { createGatewayYoga } from './yoga.ts';
 
@@ -38,6 +38,9 @@ export function createGateway({
   limits,
 }: GatewayDeps) {
   const pubsub = createGatewayPubSub();
+  const publishReadings = publishPerTurn<ReadingEvent>((readings) =>
+    pubsub.publish('readingsCommitted', readings),
+  );
   let context: GatewayServices | undefined;
   let unlisten: (() => Promise<void>)[] = [];
 
@@ -69,7 +72,7 @@ export function createGateway({
             time: new Date(reading.time),
             value: reading.value,
           }));
-          if (readings.length > 0) pubsub.publish('readingsCommitted', readings);
+          if (readings.length > 0) publishReadings(readings);
         }),
         await database.sql.listen(REPORT_EVENTS_CHANNEL, (payload) => {
           const event = parseReportEvent(payload);

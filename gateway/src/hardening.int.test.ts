@@ -143,7 +143,7 @@ describe('arguments Pothos refuses', () => {
 describe('unexpected errors', () => {
   it('reach the client masked, with a request id that finds the full error in the log', async () => {
     const logged: string[] = [];
-    // Prisma points at a port where no database listens, so every programme query fails inside.
+    // Prisma points at a port where no database listens, so every Prisma query fails inside.
     const database = {
       ...connectServerDatabase(db.url),
       createPrisma: connectServerDatabase('postgres://bisa@127.0.0.1:1/unreachable').createPrisma,
@@ -154,10 +154,11 @@ describe('unexpected errors', () => {
     });
     await broken.start();
     try {
+      // A read Prisma serves (dimensions alone come from plain SQL, repositories/dimensions.ts).
       const response = await broken.yoga.fetch('http://gateway.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ dimensions { id } }' }),
+        body: JSON.stringify({ query: '{ programmes { nodes { id } } }' }),
       });
       const requestId = response.headers.get('x-request-id');
       const text = await response.text();
@@ -195,7 +196,7 @@ describe('schema visibility', () => {
   it('gives no "Did you mean" hints to non-admins, in validation or in variables', async () => {
     const typo = JSON.stringify({ query: '{ dimension { id } }' });
     const badEnum = JSON.stringify({
-      query: 'query ($kind: PartnerKind) { partners(kind: $kind) { id } }',
+      query: 'query ($kind: PartnerKind) { partners(kind: $kind) { nodes { id } } }',
       variables: { kind: 'BANKS' },
     });
     for (const body of [typo, badEnum]) {
@@ -257,7 +258,7 @@ describe('execution timeout', () => {
       const response = await stuck.yoga.fetch('http://gateway.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ dimensions { id } }' }),
+        body: JSON.stringify({ query: '{ programmes { nodes { id } } }' }),
       });
       const body = (await response.json()) as {
         errors?: { message: string; extensions?: { code?: string } }[];

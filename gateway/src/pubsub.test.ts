@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGatewayPubSub, SUBSCRIBER_BACKLOG } from './pubsub.ts';
+import { createGatewayPubSub, publishPerTurn, SUBSCRIBER_BACKLOG } from './pubsub.ts';
 
 describe('gateway pub/sub', () => {
   const warnings: Error[] = [];
@@ -44,5 +44,21 @@ describe('gateway pub/sub', () => {
     expect(rest.at(-1)).toBe(published);
     expect(rest).toEqual(rest.toSorted((a, b) => a - b));
     await stalled.return();
+  });
+
+  it('publishes what arrives in one turn of the event loop as one event, in arrival order', async () => {
+    const published: number[][] = [];
+    const publish = publishPerTurn<number>((items) => published.push(items));
+    publish([1, 2]);
+    publish([3]);
+    publish([4, 5]);
+    expect(published).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toEqual([[1, 2, 3, 4, 5]]);
+    publish([6]);
+    await new Promise((resolve) => setImmediate(resolve));
+    publish([7]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toEqual([[1, 2, 3, 4, 5], [6], [7]]);
   });
 });

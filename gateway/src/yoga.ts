@@ -8,6 +8,7 @@ import { resolveViewer, type Viewer } from './auth/viewer.ts';
 import type { GatewayContext, GatewayServices } from './context.ts';
 import { type QueryLimits, useExecutionTimeout, useQueryLimits } from './limits.ts';
 import { schema } from './schema/index.ts';
+import { useSharedSubscriptionExecution } from './shared-subscriptions.ts';
 
 export interface YogaOptions {
   /** Returns the shared services; throws before the gateway has started. */
@@ -65,6 +66,7 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
       useQueryLimits(limits),
       useExecutionTimeout(limits.executionTimeoutMs),
       introspectionPolicy,
+      useSharedSubscriptionExecution(),
       {
         instrumentation: {
           request: (_payload, wrapped) => requestIds.run(randomUUID(), wrapped),
@@ -90,7 +92,10 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
     // session cookie and no preflight, which would open the door to CSRF.
     multipart: false,
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      // Yoga logs at debug level on every request; the message is built only when it is kept.
+      debug: (...args) => {
+        if (logger.isLevelEnabled('debug')) logger.debug(args.map(String).join(' '));
+      },
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error(args.map(String).join(' ')),

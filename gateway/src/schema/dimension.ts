@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { builder } from '../builder.ts';
 import { evaluateProgrammes, programmesRollUp } from '../evaluation/evaluate.ts';
+import { listDimensionsWithCoordinator } from '../repositories/dimensions.ts';
 import { AS_OF, Evaluation, evaluationInstant } from './evaluation.ts';
 import { LocalizedText, localized } from './localized-text.ts';
 import { DATABASE_ID } from './node.ts';
@@ -92,6 +94,10 @@ builder.queryField('dimensions', (t) =>
     type: ['Dimension'],
     description: 'The six dimensions in the masterplan order.',
     resolve: (query, _root, _args, context) =>
-      context.prisma.dimension.findMany({ ...query, orderBy: { sortOrder: 'asc' } }),
+      // The frequent shape (scalars and the coordinator) in one SQL statement; anything else
+      // (sub-dimensions, programmes) through Prisma with the plugin's query.
+      isDeepStrictEqual(query, {}) || isDeepStrictEqual(query, { include: { coordinatorAgency: true } })
+        ? listDimensionsWithCoordinator(context.sql)
+        : context.prisma.dimension.findMany({ ...query, orderBy: { sortOrder: 'asc' } }),
   }),
 );

@@ -1,3 +1,4 @@
+import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { LocalizedText, localized } from './localized-text.ts';
 import { DATABASE_ID } from './node.ts';
@@ -34,18 +35,27 @@ builder.prismaObject('ProgrammePartner', {
   }),
 });
 
-// A plain list while partners number in the tens; a connection would break the query in
-// hardening.int.test.ts that checks enum hints (`partners(kind: $kind) { id }`).
 builder.queryField('partners', (t) =>
-  t.prismaField({
-    type: ['Partner'],
-    description: 'Partners by name, optionally of one kind.',
-    args: { kind: t.arg({ type: PartnerKind, required: false }) },
-    resolve: (query, _root, args, context) =>
-      context.prisma.partner.findMany({
-        ...query,
-        where: args.kind ? { kind: args.kind } : {},
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
-  }),
+  t.prismaConnection(
+    {
+      type: 'Partner',
+      cursor: 'id',
+      description: 'Partners by name, optionally of one kind.',
+      args: { kind: t.arg({ type: PartnerKind, required: false }) },
+      totalCount: (_connection, args, context) =>
+        context.prisma.partner.count({ where: partnersWhere(args) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.partner.findMany({
+          ...query,
+          where: partnersWhere(args),
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    { name: 'PartnerConnection' },
+    { name: 'PartnerEdge' },
+  ),
 );
+
+function partnersWhere(filter: { kind?: typeof PartnerKind.$inferType | null }): Prisma.PartnerWhereInput {
+  return filter.kind ? { kind: filter.kind } : {};
+}

@@ -19,7 +19,8 @@ builder.subscriptionField('readingsCommitted', (t) =>
   t.field({
     type: [Reading],
     description:
-      'Readings as they are committed to the database, one event per commit. Without arguments every ' +
+      'Readings as they are committed to the database, in commit order: one event per commit, or one ' +
+      'for several commits that reached the gateway together. Without arguments every ' +
       'datastream; with datastreamIds, thingIds and/or programmeId (a quick win) only the readings of ' +
       "those datastreams, of those devices or of that programme's devices (several given: any of them).",
     args: {
@@ -80,13 +81,34 @@ async function wantedDatastreams(
   return wanted;
 }
 
+/**
+ * What each event leaves for one set of wanted datastreams, worked out once for all subscribers
+ * asking for the same set: they then receive the same object, which shared-subscriptions.ts
+ * executes and serialises once for all of them.
+ */
+const keptByEvent = new WeakMap<ReadingEvent[], Map<string, ReadingEvent[]>>();
+
 /** Drops readings nobody asked for, and events left empty by that. */
 async function* onlyWanted(
   events: AsyncIterable<ReadingEvent[]>,
   wanted: Set<number> | undefined,
 ): AsyncGenerator<ReadingEvent[]> {
+  const wantedKey = wanted ? [...wanted].sort((a, b) => a - b).join(',') : '';
   for await (const readings of events) {
-    const kept = wanted ? readings.filter((reading) => wanted.has(reading.datastreamId)) : readings;
-    if (kept.length > 0) yield kept;
+    if (!wanted) {
+      yield readings;
+      continue;
+    }
+    let kept = keptByEvent.get(readings);
+    if (!kept) {
+      kept = new Map();
+      keptByEvent.set(readings, kept);
+    }
+    let mine = kept.get(wantedKey);
+    if (!mine) {
+      mine = readings.filter((reading) => wanted.has(reading.datastreamId));
+      kept.set(wantedKey, mine);
+    }
+    if (mine.length > 0) yield mine;
   }
 }

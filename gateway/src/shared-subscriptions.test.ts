@@ -1,0 +1,125 @@
+import { createSchema, createYoga, Repeater } from 'graphql-yoga';
+import { describe, expect, it } from 'vitest';
+import type { GatewayContext } from './context.ts';
+import { useSharedSubscriptionExecution } from './shared-subscriptions.ts';
+import { openSubscription } from './testing.ts';
+
+interface Tick {
+  n: number;
+}
+
+/** A tiny schema whose per-event resolver counts how often it runs and shows who asked. */
+function fixture() {
+  const listeners = new Set<(tick: Tick) => void>();
+  const executions: number[] = [];
+  const schema = createSchema<Pick<GatewayContext, 'viewer'>>({
+    typeDefs: /* GraphQL */ `
+      type Query { ok: Boolean }
+      type Tick { n: Int!, times: Int!, seenBy: String }
+      type Subscription { ticks(times: Int! = 1): Tick! }
+    `,
+    resolvers: {
+      Subscription: {
+        ticks: {
+          // Every subscriber has its own source, fed the same event object, as pubsub.ts does.
+          subscribe: () =>
+            new Repeater<Tick>(async (push, stop) => {
+              const listener = (tick: Tick) => void push(tick);
+              listeners.add(listener);
+              await stop;
+              listeners.delete(listener);
+            }),
+          resolve: (tick: Tick, args: { times: number }) => {
+            executions.push(tick.n);
+            return { n: tick.n, times: tick.n * args.times };
+          },
+        },
+      },
+      Tick: {
+        seenBy: (_tick: Tick, _args: unknown, context: Pick<GatewayContext, 'viewer'>) =>
+          context.viewer?.userId ?? null,
+      },
+    },
+  });
+  const yoga = createYoga({
+    schema,
+    plugins: [useSharedSubscriptionExecution()],
+    context: ({ request }): Pick<GatewayContext, 'viewer'> => {
+      const user = request.headers.get('x-user');
+      return {
+        viewer: user
+          ? { userId: user, role: 'VIEWER', agencyId: null, via: 'api_key', canWrite: false }
+          : null,
+      };
+    },
+  });
+  const open = (query: string, options: { user?: string; variables?: Record<string, unknown> } = {}) =>
+    openSubscription(
+      async (url, init) =>
+        yoga.fetch(url, {
+          ...init,
+          headers: {
+            ...(init.headers as Record<string, string>),
+            ...(options.user ? { 'x-user': options.user } : {}),
+          },
+          body: JSON.stringify({ ...JSON.parse(String(init.body)), variables: options.variables ?? {} }),
+        }),
+      'http://gateway.test/graphql',
+      query,
+    );
+  const publish = (tick: Tick) => {
+    for (const listener of listeners) listener(tick);
+  };
+  return { open, publish, executions };
+}
+
+const query = 'subscription ($times: Int!) { ticks(times: $times) { times seenBy } }';
+
+describe('shared subscription execution', () => {
+  it('executes an event once for all subscribers of the same request, each getting every event in order', async () => {
+    const { open, publish, executions } = fixture();
+    const sharedQuery = 'subscription { ticks { n times } }';
+    const streams = await Promise.all([open(sharedQuery), open(sharedQuery), open(sharedQuery)]);
+    publish({ n: 1 });
+    publish({ n: 2 });
+    for (const stream of streams) {
+      expect(await stream.next()).toEqual({ data: { ticks: { n: 1, times: 1 } } });
+      expect(await stream.next()).toEqual({ data: { ticks: { n: 2, times: 2 } } });
+    }
+    // Two events, three subscribers: two executions, not six.
+    expect(executions).toHaveLength(2);
+    for (const stream of streams) stream.close();
+  });
+
+  it('executes separately for other variables and for another viewer', async () => {
+    const { open, publish, executions } = fixture();
+    const anonymous = await open(query, { variables: { times: 1 } });
+    const anonymousTwice = await open(query, { variables: { times: 2 } });
+    const ana = await open(query, { variables: { times: 1 }, user: 'ana' });
+    const budi = await open(query, { variables: { times: 1 }, user: 'budi' });
+    const again = await open(query, { variables: { times: 1 }, user: 'ana' });
+    publish({ n: 3 });
+    expect(await anonymous.next()).toEqual({ data: { ticks: { times: 3, seenBy: null } } });
+    expect(await anonymousTwice.next()).toEqual({ data: { ticks: { times: 6, seenBy: null } } });
+    expect(await ana.next()).toEqual({ data: { ticks: { times: 3, seenBy: 'ana' } } });
+    expect(await budi.next()).toEqual({ data: { ticks: { times: 3, seenBy: 'budi' } } });
+    expect(await again.next()).toEqual({ data: { ticks: { times: 3, seenBy: 'ana' } } });
+    // Four distinct requests among five subscribers.
+    expect(executions).toHaveLength(4);
+    for (const stream of [anonymous, anonymousTwice, ana, budi, again]) stream.close();
+  });
+
+  it('keeps serving the others when the subscriber that executed an event first goes away', async () => {
+    const { open, publish } = fixture();
+    const sharedQuery = 'subscription { ticks { n } }';
+    const first = await open(sharedQuery);
+    const second = await open(sharedQuery);
+    publish({ n: 1 });
+    expect(await first.next()).toEqual({ data: { ticks: { n: 1 } } });
+    first.close();
+    publish({ n: 2 });
+    expect(await second.next()).toEqual({ data: { ticks: { n: 1 } } });
+    expect(await second.next()).toEqual({ data: { ticks: { n: 2 } } });
+    second.close();
+  });
+});
