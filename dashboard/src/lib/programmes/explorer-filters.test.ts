@@ -13,10 +13,22 @@ import type { ExplorerPartnerRole, ExplorerProgramme } from './programmes-query.
 
 const society = { databaseId: 'society', sortOrder: 5, name: { id: 'Masyarakat', en: 'Smart Society' } };
 const economy = { databaseId: 'economy', sortOrder: 3, name: { id: 'Ekonomi', en: 'Smart Economy' } };
-const bpbd = { databaseId: 'bpbd', acronym: 'BPBD', name: { id: 'Badan Penanggulangan Bencana Daerah', en: 'Disaster Agency' } };
-const disdag = { databaseId: 'disdag', acronym: 'Disdag', name: { id: 'Dinas Perdagangan', en: 'Trade Agency' } };
+const bpbd = {
+  databaseId: 'bpbd',
+  acronym: 'BPBD',
+  name: { id: 'Badan Penanggulangan Bencana Daerah', en: 'Disaster Agency' },
+};
+const disdag = {
+  databaseId: 'disdag',
+  acronym: 'Disdag',
+  name: { id: 'Dinas Perdagangan', en: 'Trade Agency' },
+};
 const telkom = { databaseId: 'telkom', name: 'Telkom Indonesia', kind: 'STATE_ENTERPRISE' } as const;
-const koperasi = { databaseId: 'koperasi-pasar', name: 'Koperasi Pedagang Pasar Sentral', kind: 'BUSINESS' } as const;
+const koperasi = {
+  databaseId: 'koperasi-pasar',
+  name: 'Koperasi Pedagang Pasar Sentral',
+  kind: 'BUSINESS',
+} as const;
 const bank = { databaseId: 'bank-sulselbar', name: 'Bank Sulselbar', kind: 'BANK' } as const;
 
 const role = (partner: ExplorerPartnerRole['partner'], id: string, en: string): ExplorerPartnerRole => ({
@@ -74,7 +86,12 @@ const selected = (filters: Partial<ExplorerFilters>) =>
 
 describe('filterProgrammes', () => {
   it('keeps every programme without filters, in the masterplan order of dimensions', () => {
-    expect(selected({})).toEqual(['qris-market-fees', 'public-wifi', 'flood-early-warning', 'emergency-call-112']);
+    expect(selected({})).toEqual([
+      'qris-market-fees',
+      'public-wifi',
+      'flood-early-warning',
+      'emergency-call-112',
+    ]);
   });
 
   it('filters by dimension and by owner OPD', () => {
@@ -146,7 +163,10 @@ describe('collaborations', () => {
   it('lists each partner once by name with the selected programmes and its role in each', () => {
     const result = collaborations(filterProgrammes(programmes, NO_FILTERS), NO_FILTERS);
     expect(
-      result.map((entry) => [entry.partner.name, entry.roles.map((r) => `${r.programme.databaseId}: ${r.role.en}`)]),
+      result.map((entry) => [
+        entry.partner.name,
+        entry.roles.map((r) => `${r.programme.databaseId}: ${r.role.en}`),
+      ]),
     ).toEqual([
       ['Bank Sulselbar', ['qris-market-fees: QRIS provider']],
       ['Koperasi Pedagang Pasar Sentral', ['qris-market-fees: Outreach to traders']],
@@ -174,6 +194,10 @@ describe('filterOptions', () => {
     const options = filterOptions(programmes);
     expect(options.dimensions.map((option) => option.value)).toEqual(['economy', 'society']);
     expect(options.owners.map((option) => option.label.en)).toEqual(['BPBD', 'Disdag']);
-    expect(options.partners.map((option) => option.value)).toEqual(['bank-sulselbar', 'koperasi-pasar', 'telkom']);
+    expect(options.partners.map((option) => option.value)).toEqual([
+      'bank-sulselbar',
+      'koperasi-pasar',
+      'telkom',
+    ]);
   });
 });

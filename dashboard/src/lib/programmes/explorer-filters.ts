@@ -34,8 +34,8 @@ export const NO_FILTERS: ExplorerFilters = {
   search: '',
 };
 
-/** The query-string parameter of each filter, in the order a link writes them. */
-const PARAMETERS = {
+/** The query-string parameter (and form field name) of each filter, in the order a link writes them. */
+export const FILTER_PARAMETERS = {
   dimension: 'dimension',
   owner: 'owner',
   partner: 'partner',
@@ -47,21 +47,21 @@ const isPartnerKind = (value: string | null): value is PartnerKind =>
   PARTNER_KINDS.includes(value as PartnerKind);
 
 /** Reads the filters from a URL's query string; empty or unknown values mean "no filter". */
-export function parseFilters(params: URLSearchParams): ExplorerFilters {
-  const kind = params.get(PARAMETERS.partnerKind);
+export function parseFilters(params: Pick<URLSearchParams, 'get'>): ExplorerFilters {
+  const kind = params.get(FILTER_PARAMETERS.partnerKind);
   return {
-    dimension: params.get(PARAMETERS.dimension) || null,
-    owner: params.get(PARAMETERS.owner) || null,
-    partner: params.get(PARAMETERS.partner) || null,
+    dimension: params.get(FILTER_PARAMETERS.dimension) || null,
+    owner: params.get(FILTER_PARAMETERS.owner) || null,
+    partner: params.get(FILTER_PARAMETERS.partner) || null,
     partnerKind: isPartnerKind(kind) ? kind : null,
-    search: params.get(PARAMETERS.search) ?? '',
+    search: params.get(FILTER_PARAMETERS.search) ?? '',
   };
 }
 
 /** The query string for these filters (`''` without any), leaving out the ones not set. */
 export function filtersQuery(filters: ExplorerFilters): string {
   const params = new URLSearchParams();
-  for (const [key, parameter] of Object.entries(PARAMETERS) as [keyof ExplorerFilters, string][]) {
+  for (const [key, parameter] of Object.entries(FILTER_PARAMETERS) as [keyof ExplorerFilters, string][]) {
     const value = filters[key]?.trim();
     if (value) params.set(parameter, value);
   }
@@ -99,7 +99,10 @@ const roleMatches = (role: ExplorerPartnerRole, filters: ExplorerFilters) =>
 export function matchesFilters(programme: ExplorerProgramme, filters: ExplorerFilters): boolean {
   if (filters.dimension && programme.dimension.databaseId !== filters.dimension) return false;
   if (filters.owner && programme.owner.databaseId !== filters.owner) return false;
-  if ((filters.partner || filters.partnerKind) && !programme.partners.some((role) => roleMatches(role, filters)))
+  if (
+    (filters.partner || filters.partnerKind) &&
+    !programme.partners.some((role) => roleMatches(role, filters))
+  )
     return false;
   const words = searchWords(filters.search);
   if (words.length === 0) return true;
@@ -167,7 +170,10 @@ export function filterOptions(programmes: readonly ExplorerProgramme[]): FilterO
       sortOrder: dimension.sortOrder,
     });
     // The acronym is how OPDs are known in the regency, in either language.
-    owners.set(owner.databaseId, { value: owner.databaseId, label: { id: owner.acronym, en: owner.acronym } });
+    owners.set(owner.databaseId, {
+      value: owner.databaseId,
+      label: { id: owner.acronym, en: owner.acronym },
+    });
     for (const { partner } of roles)
       partners.set(partner.databaseId, {
         value: partner.databaseId,
@@ -176,7 +182,9 @@ export function filterOptions(programmes: readonly ExplorerProgramme[]): FilterO
   }
   const byLabel = (a: FilterOption, b: FilterOption) => a.label.id.localeCompare(b.label.id, 'id');
   return {
-    dimensions: [...dimensions.values()].toSorted((a, b) => a.sortOrder - b.sortOrder).map(({ option }) => option),
+    dimensions: [...dimensions.values()]
+      .toSorted((a, b) => a.sortOrder - b.sortOrder)
+      .map(({ option }) => option),
     owners: [...owners.values()].toSorted(byLabel),
     partners: [...partners.values()].toSorted(byLabel),
   };
