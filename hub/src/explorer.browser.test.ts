@@ -19,7 +19,9 @@ let page: Page;
 const shown = () =>
   page
     .locator('[data-testid^="explorer-programme-"]')
-    .evaluateAll((items) => items.map((item) => item.getAttribute('data-testid')?.replace('explorer-programme-', '')));
+    .evaluateAll((items) =>
+      items.map((item) => item.getAttribute('data-testid')?.replace('explorer-programme-', '')),
+    );
 const partnerRows = () =>
   page
     .locator('[data-testid^="collaboration-"]')
@@ -112,9 +114,14 @@ describe('programme explorer in Chromium', () => {
 
     await page.getByTestId('language-switch').click();
     await page.getByRole('heading', { name: 'Programmes and partners' }).waitFor();
-    await page.getByRole('link', { name: 'Flood early warning on the Masamba and Baliase rivers' }).first().waitFor();
+    await page
+      .getByRole('link', { name: 'Flood early warning on the Masamba and Baliase rivers' })
+      .first()
+      .waitFor();
     await page.getByText('Calibration and threshold study').waitFor();
-    await page.getByRole('table', { name: 'Partners and the programmes they take part in, with their role' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Partners and the programmes they take part in, with their role' })
+      .waitFor();
     await search.fill('peringatan');
     await page.getByRole('button', { name: 'Search' }).click();
     await poll(shown).toEqual(['flood-early-warning']);
