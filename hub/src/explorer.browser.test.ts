@@ -86,6 +86,17 @@ describe('programme explorer in Chromium', () => {
     await poll(shown).toEqual([]);
     await page.getByText('Tidak ada program yang cocok dengan filter ini.').waitFor();
     expect(query()).toEqual({ partner: 'telkom', kind: 'BANK' });
+
+    // The back button undoes the last filter: the URL is the filters' one source.
+    await page.goBack();
+    await poll(shown).toEqual(['public-wifi', 'emergency-call-112']);
+    expect(await page.getByLabel('Jenis mitra').inputValue()).toBe('');
+
+    await page.getByRole('link', { name: 'Hapus filter' }).click();
+    await poll(query).toEqual({});
+    await page.getByLabel('OPD pelaksana').selectOption('dlh');
+    await poll(shown).toEqual(['market-air-quality', 'river-cleanup-community', 'waste-collection']);
+    expect(query()).toEqual({ owner: 'dlh' });
   });
 
   it('searches in Indonesian and in English regardless of the language shown, and switches language', async () => {
