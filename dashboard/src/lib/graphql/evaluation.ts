@@ -1,5 +1,6 @@
 import { gql } from '@urql/core';
 import type { EvaluationStatus, ReadingsCommittedData } from '#lib/graphql/queries.ts';
+import { LIVE_DATASTREAM_FIELDS, type SiteDatastream } from '#lib/graphql/sites.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
 export type PartnerKind = 'BANK' | 'BUSINESS' | 'COMMUNITY' | 'MEDIA' | 'STATE_ENTERPRISE' | 'UNIVERSITY';
@@ -147,13 +148,7 @@ export interface EvaluationKpi {
   reports: { id: string; value: number; observedOn: string; evidenceUrl: string | null }[];
 }
 
-export interface EvaluationDatastream {
-  id: string;
-  key: string;
-  unit: string;
-  expectedIntervalSeconds: number;
-  observedProperty: { name: LocalizedText };
-  latest: { time: string; value: number } | null;
+export interface EvaluationDatastream extends SiteDatastream {
   /** Hourly counts over the data-quality window (hours without readings left out). */
   series: { bucket: string; count: number }[];
 }
@@ -299,20 +294,7 @@ export const QuickWinEvaluationQuery = gql<QuickWinEvaluationData, QuickWinEvalu
           name
         }
         datastreams {
-          id
-          key
-          unit
-          expectedIntervalSeconds
-          observedProperty {
-            name {
-              id
-              en
-            }
-          }
-          latest {
-            time
-            value
-          }
+          ${LIVE_DATASTREAM_FIELDS}
           series(bucket: HOUR, from: $qualityFrom, to: $qualityTo) {
             bucket
             count
