@@ -364,7 +364,7 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
   await page.addInitScript(installProbe, view.ready);
   await page.goto(`${base}${view.path}`);
   await page.waitForFunction(() => (window as unknown as { bisaProbe: PageProbe }).bisaProbe.readyAt !== undefined);
-  if (view.settled) await page.locator(view.settled).waitFor({ timeout: 60_000 });
+  if (view.settled) await page.locator(view.settled).waitFor({ state: 'attached', timeout: 60_000 });
   await page.waitForTimeout(2000);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
