@@ -133,7 +133,9 @@ const readProbe = (page: Page) =>
 const median = (list: number[]) => {
   const sorted = list.toSorted((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n)}`);
 const verdict = (met: boolean) => (met ? 'ok' : 'MISSED');
@@ -176,7 +178,10 @@ class SampleFleet {
       // Distinct and increasing per device, even when several messages fall in one millisecond.
       const time = Math.max(wanted, (this.#lastTime.get(device.id) ?? 0) + 1);
       this.#lastTime.set(device.id, time);
-      return { time: new Date(time).toISOString(), values: Object.fromEntries(device.metrics.map((m) => [m, calmValue(m)])) };
+      return {
+        time: new Date(time).toISOString(),
+        values: Object.fromEntries(device.metrics.map((m) => [m, calmValue(m)])),
+      };
     });
     return client.publishAsync(`bisa/v1/${device.id}/readings`, JSON.stringify(records), { qos: 1 });
   }
@@ -208,11 +213,14 @@ const browser = await launchChromium();
 const base = hub.addresses.dashboard;
 
 try {
-  const views = (await discoverViews(browser)).filter((v) => only.size === 0 || only.has(v.name.split(' ')[0] ?? ''));
+  const views = (await discoverViews(browser)).filter(
+    (v) => only.size === 0 || only.has(v.name.split(' ')[0] ?? ''),
+  );
   if (!skip.has('lab')) await labLoad(browser, views);
   if (!skip.has('lighthouse')) await lighthouseScores(views);
   if (!skip.has('wallboard')) {
-    for (const view of views.filter((v) => v.name === '/' || v.name === '/wall')) await wallboardUnderLoad(browser, view);
+    for (const view of views.filter((v) => v.name === '/' || v.name === '/wall'))
+      await wallboardUnderLoad(browser, view);
   }
 } finally {
   await browser.close();
@@ -226,9 +234,13 @@ async function discoverViews(browser: Browser): Promise<View[]> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${base}quick-wins`);
-  const quickWin = await page.locator('[data-testid="quick-win-link-flood-early-warning"]').getAttribute('href');
+  const quickWin = await page
+    .locator('[data-testid="quick-win-link-flood-early-warning"]')
+    .getAttribute('href');
   await page.goto(base);
-  const chart = await page.locator('[data-testid="tile-masamba-river-01-water_level"] a').getAttribute('href');
+  const chart = await page
+    .locator('[data-testid="tile-masamba-river-01-water_level"] a')
+    .getAttribute('href');
   await context.close();
   if (!quickWin || !chart) throw new Error('the dashboard shows no quick-win or chart link');
   return [
@@ -242,7 +254,11 @@ async function discoverViews(browser: Browser): Promise<View[]> {
     },
     { name: '/quick-wins', path: 'quick-wins', ready: '[data-testid="regency-components"] tbody tr' },
     { name: '/quick-wins/<id>', path: quickWin.slice(1), ready: '[data-testid="kpi-table"] tbody tr' },
-    { name: '/charts/<id>', path: chart.slice(1), ready: '[data-testid="time-series-chart"]:not([data-points="0"])' },
+    {
+      name: '/charts/<id>',
+      path: chart.slice(1),
+      ready: '[data-testid="time-series-chart"]:not([data-points="0"])',
+    },
     {
       name: '/wall',
       path: 'wall',
@@ -258,17 +274,24 @@ async function visit(browser: Browser, view: View) {
   const page = await context.newPage();
   let subscriptions = 0;
   page.on('request', (request) => {
-    if (request.method() === 'POST' && /^\s*subscription/.test(request.postDataJSON()?.query ?? '')) subscriptions += 1;
+    if (request.method() === 'POST' && /^\s*subscription/.test(request.postDataJSON()?.query ?? ''))
+      subscriptions += 1;
   });
   await page.addInitScript(installProbe, view.ready);
   await page.goto(`${base}${view.path}`);
-  await page.waitForFunction(() => (window as unknown as { bisaProbe: PageProbe }).bisaProbe.readyAt !== undefined, null, {
-    timeout: 30_000,
-  });
+  await page.waitForFunction(
+    () => (window as unknown as { bisaProbe: PageProbe }).bisaProbe.readyAt !== undefined,
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
   // LCP is final at the first input or when the page settles; a second after the data is enough here.
   await page.waitForTimeout(1000);
   const figures = await page.evaluate(() => {
-    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const navigation = performance.getEntriesByType('navigation')[0] as
+      | PerformanceNavigationTiming
+      | undefined;
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
     const probe = (window as unknown as { bisaProbe: PageProbe }).bisaProbe;
     return {
@@ -285,7 +308,9 @@ async function visit(browser: Browser, view: View) {
 
 async function labLoad(browser: Browser, views: View[]): Promise<void> {
   console.log(`\nLab load, fresh context each run, 1280x900, median of ${runs} runs after one warm-up (ms)`);
-  console.log('view                      DOMContentLoaded  load   FCP    LCP    data shown  subscriptions  budget (data <= 1000 ms)');
+  console.log(
+    'view                      DOMContentLoaded  load   FCP    LCP    data shown  subscriptions  budget (data <= 1000 ms)',
+  );
   for (const view of views) {
     await visit(browser, view);
     const results: Awaited<ReturnType<typeof visit>>[] = [];
@@ -306,9 +331,13 @@ async function labLoad(browser: Browser, views: View[]): Promise<void> {
  */
 async function lighthouseScores(views: View[]): Promise<void> {
   const reports = await mkdtemp(path.join(tmpdir(), 'bisa-lighthouse-'));
-  console.log('\nLighthouse 13 (mobile: its default simulated slow 4G and 4x CPU slowdown; desktop: its desktop preset)');
+  console.log(
+    '\nLighthouse 13 (mobile: its default simulated slow 4G and 4x CPU slowdown; desktop: its desktop preset)',
+  );
   console.log(`reports in ${reports}`);
-  console.log('view                      form factor  performance  accessibility  FCP    LCP    TBT   budget (>= 95, >= 95)');
+  console.log(
+    'view                      form factor  performance  accessibility  FCP    LCP    TBT   budget (>= 95, >= 95)',
+  );
   for (const view of views.filter((v) => !v.timingOnly)) {
     for (const formFactor of ['mobile', 'desktop'] as const) {
       const port = await freePort();
@@ -323,7 +352,9 @@ async function lighthouseScores(views: View[]): Promise<void> {
       const lhr = result instanceof Error ? undefined : result?.lhr;
       if (!lhr) {
         const reason = result instanceof Error ? result.message : 'no result';
-        console.log(`${view.name.padEnd(26)}${formFactor.padEnd(13)}Lighthouse failed: ${reason}   ${judge(false)}`);
+        console.log(
+          `${view.name.padEnd(26)}${formFactor.padEnd(13)}Lighthouse failed: ${reason}   ${judge(false)}`,
+        );
         continue;
       }
       const file = `${view.name.replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '') || 'wallboard'}-${formFactor}.json`;
@@ -363,14 +394,19 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
   const page = await context.newPage();
   await page.addInitScript(installProbe, view.ready);
   await page.goto(`${base}${view.path}`);
-  await page.waitForFunction(() => (window as unknown as { bisaProbe: PageProbe }).bisaProbe.readyAt !== undefined);
+  await page.waitForFunction(
+    () => (window as unknown as { bisaProbe: PageProbe }).bisaProbe.readyAt !== undefined,
+  );
   if (view.settled) await page.locator(view.settled).waitFor({ state: 'attached', timeout: 60_000 });
   await page.waitForTimeout(2000);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const rendererMetrics = async () =>
     Object.fromEntries(
-      (await cdp.send('Performance.getMetrics')).metrics.map((m: { name: string; value: number }) => [m.name, m.value]),
+      (await cdp.send('Performance.getMetrics')).metrics.map((m: { name: string; value: number }) => [
+        m.name,
+        m.value,
+      ]),
     );
   let committed = 0;
   const stopListening = await hub.database.sql.listen('bisa_readings_committed', (payload) => {
@@ -378,7 +414,8 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
   });
 
   const measure = async (label: string, length: number, readingsPerSecond: number): Promise<Measurement> => {
-    const readingsPerMessage = (batch * SAMPLE_DEVICES.reduce((sum, d) => sum + d.metrics.length, 0)) / SAMPLE_DEVICES.length;
+    const readingsPerMessage =
+      (batch * SAMPLE_DEVICES.reduce((sum, d) => sum + d.metrics.length, 0)) / SAMPLE_DEVICES.length;
     const messagesPerSecond = readingsPerSecond / readingsPerMessage;
     let sent = 0;
     let inFlight = 0;
@@ -408,15 +445,20 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
           inFlight += 1;
           const now = Date.now();
           // The times of one message 1 ms apart, as a device sampling fast would send them.
-          fleet.publish(index, Array.from({ length: batch }, (_, i) => now - batch + 1 + i)).then(
-            () => {
-              inFlight -= 1;
-            },
-            () => {
-              inFlight -= 1;
-              failed += 1;
-            },
-          );
+          fleet
+            .publish(
+              index,
+              Array.from({ length: batch }, (_, i) => now - batch + 1 + i),
+            )
+            .then(
+              () => {
+                inFlight -= 1;
+              },
+              () => {
+                inFlight -= 1;
+                failed += 1;
+              },
+            );
         }
       }, 5);
     });
@@ -454,7 +496,10 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
   );
   const frameMs = 1000 / 60;
   for (const w of windows) {
-    const dropped = w.probe.frames.reduce((sum, delta) => sum + Math.max(0, Math.round(delta / frameMs) - 1), 0);
+    const dropped = w.probe.frames.reduce(
+      (sum, delta) => sum + Math.max(0, Math.round(delta / frameMs) - 1),
+      0,
+    );
     const longest = Math.max(0, ...w.probe.longTasks);
     const r = (key: string) => ms(w.renderer[key]);
     console.log(
