@@ -16,8 +16,11 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** Where screenshots go; CI keeps this folder as the test artifacts. */
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-/** Headless Chromium; SwiftShader is its software WebGL, so MapLibre draws without a GPU. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium; SwiftShader is its software WebGL, so MapLibre draws without a GPU.
+ * `extraArgs` are added to the flags, e.g. a remote-debugging port for Lighthouse in bench/.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -31,6 +34,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

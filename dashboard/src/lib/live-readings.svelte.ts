@@ -14,13 +14,39 @@ export const nextFrame: FrameScheduler =
     : (flush) => setTimeout(flush, 16);
 
 /**
+ * How often live readings reach the screen at most. Nobody reads a figure that changes more
+ * than a few times a second, and every update restyles the changed tiles and replays their
+ * highlight: at 1,000 readings/s a flush per frame would be up to 60 DOM updates a second.
+ */
+export const LIVE_UPDATE_INTERVAL_MS = 250;
+
+/**
+ * `frame`, but at most once every `intervalMs`: the first flush after a quiet spell comes at the
+ * next frame, a flush asked for sooner waits for the rest of the interval.
+ */
+export function atMostEvery(intervalMs: number, frame: FrameScheduler = nextFrame): FrameScheduler {
+  let last = Number.NEGATIVE_INFINITY;
+  return (flush) => {
+    const run = () =>
+      frame(() => {
+        last = Date.now();
+        flush();
+      });
+    const wait = last + intervalMs - Date.now();
+    if (wait > 0) setTimeout(run, wait);
+    else run();
+  };
+}
+
+/**
  * The newest reading of every datastream on screen, keyed by datastream id.
  *
  * Readings arrive in bursts (a commit batch, a reconnect catch-up, several devices at once).
  * They wait in a plain buffer that keeps only the newest per datastream and reach the
- * reactive state at most once per frame, so a burst costs one DOM update instead of one per
- * reading. While a tab is hidden, browsers pause animation frames: the buffer then holds at
- * most one reading per datastream, and the screen catches up in one update when shown.
+ * reactive state at most once per frame and once per LIVE_UPDATE_INTERVAL_MS, so a burst costs
+ * one DOM update instead of one per reading. While a tab is hidden, browsers pause animation
+ * frames: the buffer then holds at most one reading per datastream, and the screen catches up
+ * in one update when shown.
  *
  * Newer means a later observation time, not a later arrival: a late, older reading (a device
  * flushing its backlog, or the initial query answering after the first live event) must never
@@ -33,7 +59,7 @@ export class LiveReadings {
   readonly #schedule: FrameScheduler;
   #scheduled = false;
 
-  constructor(schedule: FrameScheduler = nextFrame) {
+  constructor(schedule: FrameScheduler = atMostEvery(LIVE_UPDATE_INTERVAL_MS)) {
     this.#schedule = schedule;
   }
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { LiveReadings } from './live-readings.svelte.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { atMostEvery, LiveReadings } from './live-readings.svelte.ts';
 
 /** A scheduler that runs nothing until the test says a frame has passed. */
 function manualFrames() {
@@ -110,5 +110,39 @@ describe('LiveReadings', () => {
     live.push([{ datastreamId: '1', time: '2026-11-29T01:00:07Z', value: 3 }]);
     frames.frame();
     expect(live.newestTime?.getTime()).toBe(at('2026-11-29T01:00:09Z'));
+  });
+});
+
+describe('atMostEvery', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('flushes at the next frame after a quiet spell, and a burst once per interval', () => {
+    vi.useFakeTimers();
+    const frames = manualFrames();
+    const live = new LiveReadings(atMostEvery(250, frames.schedule));
+    live.push([{ datastreamId: '1', time: '2026-11-29T01:00:00Z', value: 1 }]);
+    frames.frame();
+    expect(live.get('1')?.value).toBe(1);
+
+    // 100 ms later: held back until 250 ms after the last flush, however many arrive meanwhile.
+    vi.advanceTimersByTime(100);
+    live.push([{ datastreamId: '1', time: '2026-11-29T01:00:01Z', value: 2 }]);
+    live.push([{ datastreamId: '1', time: '2026-11-29T01:00:02Z', value: 3 }]);
+    frames.frame();
+    expect(live.get('1')?.value).toBe(1);
+    vi.advanceTimersByTime(149);
+    frames.frame();
+    expect(live.get('1')?.value).toBe(1);
+    vi.advanceTimersByTime(1);
+    frames.frame();
+    expect(live.get('1')?.value).toBe(3);
+
+    // A second later the next reading again waits only for a frame.
+    vi.advanceTimersByTime(1000);
+    live.push([{ datastreamId: '1', time: '2026-11-29T01:00:03Z', value: 4 }]);
+    frames.frame();
+    expect(live.get('1')?.value).toBe(4);
   });
 });
