@@ -1,7 +1,8 @@
+import { tokenHash } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newApiKey, type Role, sha256 } from './auth/viewer.ts';
+import { newApiKey, type Role } from './auth/viewer.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 
 // Dead letters through GraphQL: who may read them, the device and reason filters, and a payload
@@ -25,7 +26,9 @@ beforeAll(async () => {
         role,
         passwordHash: 'not used: signs in with an API key',
         // A READ key: reading dead letters needs no right to change anything.
-        apiKeys: { create: { name: 'test', prefix: key.slice(0, 9), keyHash: sha256(key), scope: 'read' } },
+        apiKeys: {
+          create: { name: 'test', prefix: key.slice(0, 9), keyHash: tokenHash(key), scope: 'read' },
+        },
       },
     });
     bearer.set(role, key);

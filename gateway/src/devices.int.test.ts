@@ -1,9 +1,9 @@
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
-import { verifySecret } from '@bisa/db/secret-hash.ts';
+import { tokenHash, verifySecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newApiKey, sha256 } from './auth/viewer.ts';
+import { newApiKey } from './auth/viewer.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { globalId } from './testing.ts';
 
@@ -32,7 +32,7 @@ async function addKey(userId: string, actor: Actor): Promise<void> {
   const key = newApiKey();
   // READ keys: looking at a device's health changes nothing.
   await prisma.apiKey.create({
-    data: { userId, name: 'test', prefix: key.slice(0, 9), keyHash: sha256(key), scope: 'read' },
+    data: { userId, name: 'test', prefix: key.slice(0, 9), keyHash: tokenHash(key), scope: 'read' },
   });
   bearer.set(actor, key);
 }
@@ -70,7 +70,13 @@ beforeAll(async () => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     const key = newApiKey();
     await prisma.apiKey.create({
-      data: { userId: user.id, name: 'write', prefix: key.slice(0, 9), keyHash: sha256(key), scope: 'write' },
+      data: {
+        userId: user.id,
+        name: 'write',
+        prefix: key.slice(0, 9),
+        keyHash: tokenHash(key),
+        scope: 'write',
+      },
     });
     bearer.set(actor, key);
   }

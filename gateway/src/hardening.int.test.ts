@@ -1,10 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectServerDatabase } from '@bisa/db/database.ts';
+import { tokenHash } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { auditServer } from 'graphql-http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newApiKey, type Role, sha256 } from './auth/viewer.ts';
+import { newApiKey, type Role } from './auth/viewer.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
@@ -27,7 +28,9 @@ beforeAll(async () => {
         name: role,
         role,
         passwordHash: 'not used: signs in with an API key',
-        apiKeys: { create: { name: 'test', prefix: key.slice(0, 9), keyHash: sha256(key), scope: 'read' } },
+        apiKeys: {
+          create: { name: 'test', prefix: key.slice(0, 9), keyHash: tokenHash(key), scope: 'read' },
+        },
       },
     });
     bearer.set(role, { authorization: `Bearer ${key}` });

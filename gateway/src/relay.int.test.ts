@@ -1,8 +1,8 @@
-import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, tokenHash } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newApiKey, sha256 } from './auth/viewer.ts';
+import { newApiKey } from './auth/viewer.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { execute, globalId } from './testing.ts';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
       role: 'ADMIN',
       passwordHash: await hashSecret('unused password'),
       apiKeys: {
-        create: { name: 'test', prefix: adminKey.slice(0, 12), keyHash: sha256(adminKey), scope: 'write' },
+        create: { name: 'test', prefix: adminKey.slice(0, 12), keyHash: tokenHash(adminKey), scope: 'write' },
       },
     },
   });

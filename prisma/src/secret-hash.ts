@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCallback) as (
@@ -30,4 +30,12 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 /** A new device secret: 18 random bytes, URL-safe (24 characters), shown once and stored hashed. */
 export function newDeviceSecret(): string {
   return randomBytes(18).toString('base64url');
+}
+
+/**
+ * How session tokens and API keys are stored: sha256 hex of the whole token. They are long and
+ * random, so a fast hash suffices (and lets a request's credential be found by its hash).
+ */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }

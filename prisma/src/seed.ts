@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Database } from './database.ts';
 import {
   AGENCIES,
@@ -23,7 +23,7 @@ import {
   sampleDeviceSecret,
   sampleUserPassword,
 } from './sample-data.ts';
-import { hashSecret } from './secret-hash.ts';
+import { hashSecret, tokenHash } from './secret-hash.ts';
 import type { SqlQueryable } from './sql-client.ts';
 
 /** Inserts the masterplan's dimensions, coordinating agencies and observed properties; idempotent. */
@@ -196,17 +196,11 @@ export async function seedSampleData(database: Database): Promise<void> {
        VALUES ($1, $2, 'VIEWER'::role, $3, true) ON CONFLICT (email) DO NOTHING`,
       [SAMPLE_KIOSK.email, SAMPLE_KIOSK.name, kioskPasswordHash],
     );
-    // Stored as the gateway stores keys (gateway/src/auth/viewer.ts): sha256 of the whole key.
     await tx.query(
       `INSERT INTO api_key (user_id, name, prefix, key_hash, scope)
        SELECT id, $2, $3, $4, 'read' FROM app_user WHERE email = $1
        ON CONFLICT (key_hash) DO NOTHING`,
-      [
-        SAMPLE_KIOSK.email,
-        SAMPLE_KIOSK.keyName,
-        SAMPLE_KIOSK.key.slice(0, 12),
-        createHash('sha256').update(SAMPLE_KIOSK.key).digest('hex'),
-      ],
+      [SAMPLE_KIOSK.email, SAMPLE_KIOSK.keyName, SAMPLE_KIOSK.key.slice(0, 12), tokenHash(SAMPLE_KIOSK.key)],
     );
   });
 }

@@ -1,19 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { manualFrames } from '#lib/testing/manual-frames.ts';
 import { atMostEvery, LiveReadings } from './live-readings.svelte.ts';
-
-/** A scheduler that runs nothing until the test says a frame has passed. */
-function manualFrames() {
-  const queued: (() => void)[] = [];
-  return {
-    schedule: (flush: () => void) => void queued.push(flush),
-    get pending() {
-      return queued.length;
-    },
-    frame() {
-      for (const flush of queued.splice(0)) flush();
-    },
-  };
-}
 
 const at = (iso: string) => new Date(iso).getTime();
 

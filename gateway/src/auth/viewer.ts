@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
+import { tokenHash } from '@bisa/db/secret-hash.ts';
 
 export type Role = 'VIEWER' | 'OPERATOR' | 'REPORTER' | 'ADMIN' | 'INTEGRATOR';
 
@@ -17,10 +18,6 @@ export interface Viewer {
 export const SESSION_COOKIE = 'bisa_session';
 export const SESSION_DAYS = 7;
 const API_KEY_PREFIX = 'bisa_';
-
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 /** A new random token (sessions, API keys): 32 bytes, URL-safe. */
 export function newToken(): string {
@@ -49,7 +46,7 @@ export async function resolveViewer(prisma: PrismaClient, request: Request): Pro
   const authorization = request.headers.get('authorization');
   if (authorization?.startsWith('Bearer ')) {
     const key = await prisma.apiKey.findUnique({
-      where: { keyHash: sha256(authorization.slice('Bearer '.length).trim()) },
+      where: { keyHash: tokenHash(authorization.slice('Bearer '.length).trim()) },
       include: { user: true },
     });
     if (!key || key.revokedAt || key.user.disabledAt) return null;
@@ -65,7 +62,7 @@ export async function resolveViewer(prisma: PrismaClient, request: Request): Pro
   const token = cookieValue(request.headers.get('cookie'), SESSION_COOKIE);
   if (!token) return null;
   const session = await prisma.session.findUnique({
-    where: { tokenHash: sha256(token) },
+    where: { tokenHash: tokenHash(token) },
     include: { user: true },
   });
   if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;

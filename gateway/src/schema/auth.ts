@@ -1,4 +1,4 @@
-import { verifySecret } from '@bisa/db/secret-hash.ts';
+import { tokenHash, verifySecret } from '@bisa/db/secret-hash.ts';
 import { GraphQLError } from 'graphql';
 import { auditedRefusal, recordAudit } from '../audit.ts';
 import {
@@ -9,7 +9,6 @@ import {
   SESSION_COOKIE,
   SESSION_DAYS,
   sessionCookie,
-  sha256,
 } from '../auth/viewer.ts';
 import { builder } from '../builder.ts';
 import { badUserInput, notFound } from '../errors.ts';
@@ -107,7 +106,7 @@ builder.mutationFields((t) => ({
       const signedIn = await context.prisma.$transaction(async (tx) => {
         await tx.session.create({
           data: {
-            tokenHash: sha256(token),
+            tokenHash: tokenHash(token),
             userId: user.id,
             expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
           },
@@ -133,7 +132,7 @@ builder.mutationFields((t) => ({
       const token = cookieValue(context.request.headers.get('cookie'), SESSION_COOKIE);
       if (token) {
         await context.prisma.$transaction(async (tx) => {
-          const { count } = await tx.session.deleteMany({ where: { tokenHash: sha256(token) } });
+          const { count } = await tx.session.deleteMany({ where: { tokenHash: tokenHash(token) } });
           if (count > 0)
             await recordAudit(tx, context.viewer, {
               action: 'signOut',
@@ -163,7 +162,7 @@ builder.mutationFields((t) => ({
             userId: context.viewer?.userId ?? '',
             name,
             prefix: secret.slice(0, 12),
-            keyHash: sha256(secret),
+            keyHash: tokenHash(secret),
             scope: args.scope === 'WRITE' ? 'write' : 'read',
           },
         });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveAlert } from '#lib/graphql/alerts.ts';
+import { manualFrames } from '#lib/testing/manual-frames.ts';
 import { OpenAlerts } from './live-alerts.svelte.ts';
 import { applyAlertChanges, compareAlerts, highestLevel } from './open-alerts.ts';
 
@@ -20,19 +21,6 @@ function alert(id: string, level: string, openedAt: string, extra: Partial<LiveA
       thing: { id: 'thing', name: 'Pos duga air', location: { id: 'loc', name: 'Jembatan' } },
     },
     ...extra,
-  };
-}
-
-function manualFrames() {
-  const queued: (() => void)[] = [];
-  return {
-    schedule: (flush: () => void) => void queued.push(flush),
-    get pending() {
-      return queued.length;
-    },
-    frame() {
-      for (const flush of queued.splice(0)) flush();
-    },
   };
 }
 
