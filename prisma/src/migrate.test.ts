@@ -5,8 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectServerDatabase, type Database, openEmbeddedDatabase } from './database.ts';
 import { applyMigrations, MIGRATIONS_DIR } from './migrate.ts';
+import { SAMPLE_THINGS, sampleDeviceSecret, sampleUserPassword } from './sample-data.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
-import { seedReferenceData, seedSampleData } from './seed.ts';
+import { verifySecret } from './secret-hash.ts';
+import { missingSampleCredentials, seedReferenceData, seedSampleData } from './seed.ts';
 import type { SqlQueryable } from './sql-client.ts';
 
 interface MigrationRow {
@@ -225,6 +227,34 @@ describe('migrations and seed on embedded PGlite with TimescaleDB', () => {
     expect((await db.sql.query('SELECT id, thing_id, key FROM datastream ORDER BY id')).rows).toEqual(
       streams,
     );
+  });
+
+  it('hashes credentials only for sample accounts and devices that are missing', async () => {
+    await seedSampleData(db);
+    expect(await missingSampleCredentials(db.sql)).toEqual({ userEmails: [], thingIds: [] });
+
+    // Moved out of the way rather than deleted: audit rows and readings keep their references.
+    const thingId = SAMPLE_THINGS[0].id;
+    await db.sql.query("UPDATE app_user SET email = 'moved-' || email WHERE email = 'bpbd@contoh.bisa.id'");
+    await db.sql.query('UPDATE thing SET id = $2 WHERE id = $1', [thingId, `moved-${thingId}`]);
+    expect(await missingSampleCredentials(db.sql)).toEqual({
+      userEmails: ['bpbd@contoh.bisa.id'],
+      thingIds: [thingId],
+    });
+
+    await seedSampleData(db);
+    const { rows: users } = await db.sql.query<{ password_hash: string }>(
+      "SELECT password_hash FROM app_user WHERE email = 'bpbd@contoh.bisa.id'",
+    );
+    const { rows: things } = await db.sql.query<{ credential_hash: string }>(
+      'SELECT credential_hash FROM thing WHERE id = $1',
+      [thingId],
+    );
+    expect(await verifySecret(sampleUserPassword('bpbd@contoh.bisa.id'), users[0]?.password_hash ?? '')).toBe(
+      true,
+    );
+    expect(await verifySecret(sampleDeviceSecret(thingId), things[0]?.credential_hash ?? '')).toBe(true);
+    expect(await missingSampleCredentials(db.sql)).toEqual({ userEmails: [], thingIds: [] });
   });
 
   it('keeps an operator edit of sample data across a re-seed', async () => {

@@ -89,12 +89,17 @@ export async function seedReferenceData(database: Database): Promise<void> {
  * Existing rows are left alone so that an operator's edits, and device credentials, survive restarts.
  */
 export async function seedSampleData(database: Database): Promise<void> {
+  // scrypt costs tens of milliseconds per secret, so only accounts and devices that are still
+  // missing get a hash; one created meanwhile by someone else is kept by ON CONFLICT DO NOTHING.
+  const missing = await missingSampleCredentials(database.sql);
   const hashes = new Map<string, string>();
   const passwordHashes = new Map<string, string>();
-  for (const user of SAMPLE_USERS)
-    passwordHashes.set(user.email, await hashSecret(sampleUserPassword(user.email)));
-  for (const thing of SAMPLE_THINGS) hashes.set(thing.id, await hashSecret(sampleDeviceSecret(thing.id)));
-  const kioskPasswordHash = await hashSecret(randomBytes(32).toString('base64url'));
+  for (const email of missing.userEmails) {
+    const password =
+      email === SAMPLE_KIOSK.email ? randomBytes(32).toString('base64url') : sampleUserPassword(email);
+    passwordHashes.set(email, await hashSecret(password));
+  }
+  for (const id of missing.thingIds) hashes.set(id, await hashSecret(sampleDeviceSecret(id)));
   await database.sql.transaction(async (tx) => {
     for (const p of SAMPLE_PROGRAMMES) {
       // Quick wins are evaluated one year after they start.
@@ -140,11 +145,14 @@ export async function seedSampleData(database: Database): Promise<void> {
       );
     }
     for (const t of SAMPLE_THINGS) {
-      await tx.query(
-        `INSERT INTO thing (id, name, programme_id, location_id, credential_hash, is_sample)
-         VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT (id) DO NOTHING`,
-        [t.id, t.name, t.programmeId, t.locationId, hashes.get(t.id)],
-      );
+      const credentialHash = hashes.get(t.id);
+      if (credentialHash !== undefined) {
+        await tx.query(
+          `INSERT INTO thing (id, name, programme_id, location_id, credential_hash, is_sample)
+           VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT (id) DO NOTHING`,
+          [t.id, t.name, t.programmeId, t.locationId, credentialHash],
+        );
+      }
       for (const d of t.datastreams) {
         await tx.query(
           `INSERT INTO datastream (thing_id, key, observed_property_id, unit, expected_interval_seconds)
@@ -174,10 +182,12 @@ export async function seedSampleData(database: Database): Promise<void> {
       );
     }
     for (const user of SAMPLE_USERS) {
+      const passwordHash = passwordHashes.get(user.email);
+      if (passwordHash === undefined) continue;
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO app_user (email, name, role, agency_id, password_hash, is_sample)
          VALUES ($1, $2, $3::role, $4, $5, true) ON CONFLICT (email) DO NOTHING RETURNING id`,
-        [user.email, user.name, user.role, user.agencyId, passwordHashes.get(user.email)],
+        [user.email, user.name, user.role, user.agencyId, passwordHash],
       );
       // Only when the account is new (also in a hub whose devices were seeded before owners
       // existed); later an administrator's change of owner survives restarts.
@@ -191,11 +201,14 @@ export async function seedSampleData(database: Database): Promise<void> {
         );
       }
     }
-    await tx.query(
-      `INSERT INTO app_user (email, name, role, password_hash, is_sample)
-       VALUES ($1, $2, 'VIEWER'::role, $3, true) ON CONFLICT (email) DO NOTHING`,
-      [SAMPLE_KIOSK.email, SAMPLE_KIOSK.name, kioskPasswordHash],
-    );
+    const kioskPasswordHash = passwordHashes.get(SAMPLE_KIOSK.email);
+    if (kioskPasswordHash !== undefined) {
+      await tx.query(
+        `INSERT INTO app_user (email, name, role, password_hash, is_sample)
+         VALUES ($1, $2, 'VIEWER'::role, $3, true) ON CONFLICT (email) DO NOTHING`,
+        [SAMPLE_KIOSK.email, SAMPLE_KIOSK.name, kioskPasswordHash],
+      );
+    }
     await tx.query(
       `INSERT INTO api_key (user_id, name, prefix, key_hash, scope)
        SELECT id, $2, $3, $4, 'read' FROM app_user WHERE email = $1
@@ -203,6 +216,28 @@ export async function seedSampleData(database: Database): Promise<void> {
       [SAMPLE_KIOSK.email, SAMPLE_KIOSK.keyName, SAMPLE_KIOSK.key.slice(0, 12), tokenHash(SAMPLE_KIOSK.key)],
     );
   });
+}
+
+/** The sample accounts (the kiosk's included) and devices not in the database yet. */
+export async function missingSampleCredentials(
+  sql: SqlQueryable,
+): Promise<{ userEmails: string[]; thingIds: string[] }> {
+  const emails = [...SAMPLE_USERS.map((user) => user.email), SAMPLE_KIOSK.email];
+  const thingIds = SAMPLE_THINGS.map((thing) => thing.id);
+  const { rows: users } = await sql.query<{ email: string }>(
+    'SELECT email FROM app_user WHERE email = ANY($1::text[])',
+    [emails],
+  );
+  const { rows: things } = await sql.query<{ id: string }>(
+    'SELECT id FROM thing WHERE id = ANY($1::text[])',
+    [thingIds],
+  );
+  const existingEmails = new Set(users.map((row) => row.email));
+  const existingThings = new Set(things.map((row) => row.id));
+  return {
+    userEmails: emails.filter((email) => !existingEmails.has(email)),
+    thingIds: thingIds.filter((id) => !existingThings.has(id)),
+  };
 }
 
 /**
