@@ -1,6 +1,7 @@
 import { gql } from '@urql/core';
 import type { SeriesBucket } from '#lib/charts/series.ts';
 import type { ReadingsCommittedData } from '#lib/graphql/queries.ts';
+import { LIVE_DATASTREAM_FIELDS, type SiteDatastream } from '#lib/graphql/sites.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
 export interface ChartKpi {
@@ -12,13 +13,9 @@ export interface ChartKpi {
   datastream: { id: string } | null;
 }
 
-export interface ChartDatastream {
-  id: string;
-  key: string;
-  unit: string;
-  expectedIntervalSeconds: number;
-  observedProperty: { id: string; name: LocalizedText };
-  latest: { time: string; value: number } | null;
+export interface ChartDatastream extends SiteDatastream {
+  // Alert rules may target an observed property, so the chart also needs its id.
+  observedProperty: SiteDatastream['observedProperty'] & { id: string };
   thing: {
     id: string;
     name: string;
@@ -57,20 +54,9 @@ export interface DatastreamChartVariables {
 export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVariables>`
   query DatastreamChart($id: ID!, $bucket: SeriesBucket!, $from: DateTime!, $to: DateTime!) {
     datastream(id: $id) {
-      id
-      key
-      unit
-      expectedIntervalSeconds
+      ${LIVE_DATASTREAM_FIELDS}
       observedProperty {
         id
-        name {
-          id
-          en
-        }
-      }
-      latest {
-        time
-        value
       }
       thing {
         id
