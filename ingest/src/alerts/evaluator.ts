@@ -27,6 +27,7 @@ import { READINGS_COMMITTED_CHANNEL } from '@bisa/db/notifications.ts';
 import type { SqlQueryable } from '@bisa/db/sql-client.ts';
 import type { Logger } from 'pino';
 import { type DailySummarySchedule, dueSummaryDay } from './daily-summary.ts';
+import { rerunOnWake } from './rerun-on-wake.ts';
 import {
   changeOverWindow,
   type LevelScale,
@@ -80,9 +81,10 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   const batchSize = deps.batchSize ?? 500;
   const timers: NodeJS.Timeout[] = [];
   let unlisten: (() => Promise<void>) | undefined;
-  let running: Promise<unknown> | undefined;
-  let again = false;
-  let stopped = true;
+  const readingRuns = rerunOnWake(evaluateReadings, (error) =>
+    log.error({ err: error }, 'alert evaluation failed; retrying on the next wake-up'),
+  );
+  const wake = () => readingRuns.wake();
   // A rule with invalid levels is reported once, not on every reading.
   const reportedInvalid = new Set<string>();
 
@@ -326,29 +328,9 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
     }
   }
 
-  /** Runs `work` unless a run is in progress, in which case it runs once more after it. */
-  function wake(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await evaluateReadings();
-        } catch (error) {
-          log.error({ err: error }, 'alert evaluation failed; retrying on the next wake-up');
-        }
-      } while (again && !stopped);
-      running = undefined;
-    })();
-  }
-
   let timerRun: Promise<void> | undefined;
   function tick(): void {
-    if (stopped || timerRun) return;
+    if (readingRuns.stopped || timerRun) return;
     timerRun = evaluateTimers()
       .catch((error: unknown) => log.error({ err: error }, 'no-data and reminder check failed'))
       .finally(() => {
@@ -360,7 +342,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
     evaluateReadings,
     evaluateTimers,
     async start() {
-      stopped = false;
+      readingRuns.start();
       unlisten = await database.sql.listen(READINGS_COMMITTED_CHANNEL, wake);
       timers.push(setInterval(wake, deps.pollMs ?? 5000), setInterval(tick, deps.timerMs ?? 15_000));
       wake();
@@ -368,13 +350,13 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       log.info('alert evaluator started');
     },
     async stop() {
-      stopped = true;
+      const runEnded = readingRuns.stop();
       for (const t of timers) clearInterval(t);
       timers.length = 0;
       await unlisten?.();
       unlisten = undefined;
       // The batch in hand commits (or rolls back) as a whole; wait for it so the database can close.
-      await running;
+      await runEnded;
       await timerRun;
     },
   };

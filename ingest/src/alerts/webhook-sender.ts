@@ -9,6 +9,7 @@ import type { Database } from '@bisa/db/database.ts';
 import { ALERT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
 import type { Logger } from 'pino';
 import type { Clock } from './evaluator.ts';
+import { rerunOnWake } from './rerun-on-wake.ts';
 
 export interface RetryPolicy {
   /** Wait before the second attempt; doubled after each failure. */
@@ -90,9 +91,10 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
   const leaseMs = deps.leaseMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
-  let running: Promise<unknown> | undefined;
-  let again = false;
-  let stopped = true;
+  const deliveryRuns = rerunOnWake(deliverDue, (error) =>
+    log.error({ err: error }, 'webhook delivery round failed; retrying on the next poll'),
+  );
+  const wake = () => deliveryRuns.wake();
 
   async function send(n: ClaimedNotification): Promise<void> {
     const body = JSON.stringify(n.payload);
@@ -141,40 +143,21 @@ export function createWebhookSender(deps: WebhookSenderDeps): WebhookSender {
     }
   }
 
-  function wake(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await deliverDue();
-        } catch (error) {
-          log.error({ err: error }, 'webhook delivery round failed; retrying on the next poll');
-        }
-      } while (again && !stopped);
-      running = undefined;
-    })();
-  }
-
   return {
     deliverDue,
     async start() {
-      stopped = false;
+      deliveryRuns.start();
       unlisten = await database.sql.listen(ALERT_EVENTS_CHANNEL, wake);
       timer = setInterval(wake, deps.pollMs ?? 1000);
       wake();
     },
     async stop() {
-      stopped = true;
+      const runEnded = deliveryRuns.stop();
       clearInterval(timer);
       timer = undefined;
       await unlisten?.();
       unlisten = undefined;
-      await running;
+      await runEnded;
     },
   };
 }
