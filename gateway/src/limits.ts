@@ -161,11 +161,11 @@ const CONTENT_LENGTH = /^\d+$/;
 /**
  * Refuses a request body over `maxBytes` with 413 before it is parsed. Yoga's own
  * `maxRequestBodySize` pipes every body through a counting TransformStream into a new Request;
- * without it the gateway's CPU per small query fell by about a third (docs/benchmarks.md). Here a
- * body that declares its length is judged by the header alone: Node's HTTP parser hands on exactly
- * the declared bytes, and refuses a request that declares a length and chunked encoding both
- * (hardening.int.test.ts holds it to that). Only a body without a length (chunked) is counted, as
- * it is read, and refused at the first byte over the limit.
+ * without it the gateway's CPU per small query fell by a fifth to a third (docs/benchmarks.md).
+ * Here a body that declares its length is judged by the header alone: Node's HTTP parser hands on
+ * exactly the declared bytes, and refuses a request that declares a length and chunked encoding
+ * both (hardening.int.test.ts holds it to that). Only a body without a length (chunked) is
+ * counted, as it is read, and refused at the first byte over the limit.
  */
 export function useRequestBodyLimit(maxBytes: number): Plugin {
   return {
