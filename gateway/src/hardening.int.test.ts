@@ -189,6 +189,15 @@ describe('the body limit over HTTP', () => {
     expect(JSON.parse(answer).errors?.[0]?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
   });
 
+  it('refuses a Content-Length that is not one number of bytes with 400', async () => {
+    // Node's parser refuses these on the wire; a fetch-API caller reaches the gateway's own check.
+    const { status, payload } = await post(JSON.stringify({ query: '{ dimensions { id } }' }), {
+      'content-length': '40, 40',
+    });
+    expect(status).toBe(400);
+    expect(payload.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+
   it('answers a chunked body within the limit', async () => {
     const { status, body } = await postChunked(['{"query":"{ dimen', 'sions { sortOrder } }"}']);
     expect(status).toBe(200);
