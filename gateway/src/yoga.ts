@@ -6,7 +6,7 @@ import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { resolveViewer, type Viewer } from './auth/viewer.ts';
 import type { GatewayContext, GatewayServices } from './context.ts';
-import { type QueryLimits, useExecutionTimeout, useQueryLimits } from './limits.ts';
+import { type QueryLimits, useExecutionTimeout, useQueryLimits, useRequestBodyLimit } from './limits.ts';
 import { schema } from './schema/index.ts';
 import { useSharedSubscriptionExecution } from './shared-subscriptions.ts';
 
@@ -60,9 +60,11 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
     landingPage: false,
     // One operation per request: a batch would multiply every limit below by its length.
     batching: false,
-    maxRequestBodySize: limits.maxBodyBytes,
+    // useRequestBodyLimit below instead, at a fraction of the cost (limits.ts).
+    maxRequestBodySize: false,
     plugins: [
       viewerPlugin,
+      useRequestBodyLimit(limits.maxBodyBytes),
       useQueryLimits(limits),
       useExecutionTimeout(limits.executionTimeoutMs),
       introspectionPolicy,
