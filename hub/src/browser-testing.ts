@@ -119,7 +119,8 @@ const PATTERNS = { id: dictionaryPatterns('id'), en: dictionaryPatterns('en') };
  * Every text a person meets on the page as it is now: the title, each rendered text node, and
  * the accessible names and hints (aria-label, title, placeholder, alt) of rendered elements.
  * Hidden parts (a wall panel not shown) are left out; visually hidden text for screen readers
- * is kept.
+ * is kept, except SvelteKit's route announcer: it holds the title a screen reader was told on
+ * the last navigation, in the language of that moment, and is not read again.
  */
 export async function visibleTexts(target: Page): Promise<string[]> {
   return target.evaluate(() => {
@@ -132,7 +133,8 @@ export async function visibleTexts(target: Page): Promise<string[]> {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (parent && !parent.closest('script, style') && shown(parent)) add(node.textContent);
+      if (parent && !parent.closest('script, style, #svelte-announcer') && shown(parent))
+        add(node.textContent);
     }
     for (const element of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]'))
       if (shown(element))

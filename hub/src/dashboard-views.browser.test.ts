@@ -3,7 +3,14 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, checkView as checkPage, launchChromium, poll, SampleDevices } from './browser-testing.ts';
+import {
+  ARTIFACTS,
+  checkView as checkPage,
+  launchChromium,
+  poll,
+  SampleDevices,
+  textsOfTheOtherLanguage,
+} from './browser-testing.ts';
 import { Hub } from './hub.ts';
 import { embeddedTestConfig } from './testing.ts';
 
@@ -36,9 +43,11 @@ async function scriptBytes(route: string, ready: string): Promise<number> {
   return total;
 }
 
+/** Switches the language; every dictionary text on the view must follow, in either direction. */
 async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
   await page.getByTestId('language-switch').click();
   await poll(() => page.locator('html').getAttribute('lang')).toBe(expected);
+  await poll(() => textsOfTheOtherLanguage(page)).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -148,6 +157,9 @@ describe('dashboard views in Chromium', () => {
     await page.goto(`${hub.addresses.dashboard}quick-wins`);
     await page.getByTestId('regency-components').waitFor();
     await checkView('quick-wins-id');
+    await switchLanguage('en');
+    await checkView('quick-wins-en');
+    await switchLanguage('id');
 
     await page.getByTestId('quick-win-link-ormas-online-registration').click();
     const uptime = page.getByTestId('kpi-ormas-uptime');
