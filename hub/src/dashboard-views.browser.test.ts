@@ -43,6 +43,26 @@ async function scriptBytes(route: string, ready: string): Promise<number> {
   return total;
 }
 
+/**
+ * The GraphQL subscriptions a fresh visit to a view opens, by operation name, counted once the
+ * view's stream is live and a second more has passed (a second stream would have opened by then).
+ */
+async function subscriptionsOpened(route: string): Promise<string[]> {
+  const fresh = await browser.newContext();
+  const tab = await fresh.newPage();
+  const opened: string[] = [];
+  tab.on('request', (request) => {
+    const query =
+      request.method() === 'POST' ? (request.postDataJSON() as { query?: string } | null)?.query : '';
+    if (query && /^\s*subscription/.test(query)) opened.push(/subscription\s+(\w+)/.exec(query)?.[1] ?? '?');
+  });
+  await tab.goto(`${hub.addresses.dashboard}${route}`);
+  await tab.locator('.connection[data-status="live"]').waitFor();
+  await tab.waitForTimeout(1000);
+  await fresh.close();
+  return opened;
+}
+
 /** Switches the language; every dictionary text on the view must follow, in either direction. */
 async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
   await page.getByTestId('language-switch').click();
@@ -208,6 +228,13 @@ describe('dashboard views in Chromium', () => {
     // MapLibre alone is over a megabyte of script; the other pages stay far below that.
     expect(overview).toBeLessThan(400_000);
     expect(map - overview).toBeGreaterThan(800_000);
+  });
+
+  it('opens one subscription per live view: readings, alerts and report decisions in one stream', async () => {
+    await page.goto(`${hub.addresses.dashboard}quick-wins`);
+    const quickWin = await page.getByTestId('quick-win-link-flood-early-warning').getAttribute('href');
+    for (const route of ['', 'map', 'wall', quickWin?.slice(1) ?? 'quick-wins/missing'])
+      expect(await subscriptionsOpened(route), `/${route}`).toEqual(['LiveEvents']);
   });
 
   it('checks the wallboard the same way', async () => {
