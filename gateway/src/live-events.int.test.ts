@@ -12,7 +12,7 @@ import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
+import { globalId, insertReadings, openSubscription, type SubscriptionEvent } from './testing.ts';
 
 // liveEvents against the real PostgreSQL: each part must send what its separate field sends,
 // in the same order and to the same callers. Readings, alerts and reports enter the way they
@@ -255,6 +255,35 @@ describe('liveEvents subscription', () => {
     expect(await nextOf(separate.readings, readings.length)).toEqual(readings);
     expect(await nextOf(separate.alerts, alerts.length)).toEqual(alerts);
     expect(await nextOf(separate.reports, reports.length)).toEqual(reports);
+  });
+
+  it('sends a KPI change as kpiChanged does, next to the reading that moved it', async () => {
+    const kpiIds = `["${globalId('Kpi', 'market-pm25')}"]`;
+    const alone = await subscribe(
+      `subscription { kpiChanged(kpiIds: ${kpiIds}) { databaseId evaluation { actual } } }`,
+    );
+    const merged = await subscribe(
+      `subscription { liveEvents(kpis: { kpiIds: ${kpiIds} }, readings: { thingIds: ["${globalId('Thing', 'masamba-market-aq-01')}"] }) {
+        __typename
+        ... on ReadingsCommittedEvent { readings { value } }
+        ... on KpiChangedEvent { kpi { databaseId evaluation { actual } } }
+      } }`,
+    );
+    const time = new Date(Date.now() - 1000).toISOString();
+    await insertReadings(db.database.sql, pm25, [{ time, value: 42 }]);
+    await commit([{ datastreamId: pm25, time, value: 42 }]);
+    const kpi = ((await alone.next()).data as { kpiChanged: unknown }).kpiChanged;
+    alone.close();
+    expect(kpi).toMatchObject({ databaseId: 'market-pm25' });
+    // The KPI is evaluated after the commit, so it may come after the reading; both come.
+    const events = [(await merged.next()).data, (await merged.next()).data];
+    merged.close();
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { liveEvents: { __typename: 'ReadingsCommittedEvent', readings: [{ value: 42 }] } },
+        { liveEvents: { __typename: 'KpiChangedEvent', kpi } },
+      ]),
+    );
   });
 
   it('shows each caller what the separate field shows them: a name only to the signed-in', async () => {
