@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dictionaries, type Locale } from '@bisa/dashboard/i18n/dictionaries.ts';
 import type { MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -68,9 +69,101 @@ export async function phoneOverflow(target: Page): Promise<number> {
   return overflow;
 }
 
-/** A view passes the quality bar: no serious axe violation, fits a phone; its screenshot is kept. */
+/**
+ * Dictionary texts that are the same in both languages (names, and words Indonesian uses as
+ * they are): seeing one of them in the other language is no missed translation.
+ */
+const SAME_IN_BOTH = new Set([
+  'BISA Hub',
+  'Bank',
+  'Media',
+  'Baseline',
+  'Target',
+  'Output',
+  'Outcome',
+  'Quick win',
+  'Status',
+  'KPI',
+  'Operator',
+  'Administrator',
+  'Integrator',
+]);
+for (const text of SAME_IN_BOTH)
+  if (
+    !Object.keys(dictionaries.id).some(
+      (key) =>
+        dictionaries.id[key as keyof typeof dictionaries.id] === text &&
+        dictionaries.en[key as keyof typeof dictionaries.en] === text,
+    )
+  )
+    throw new Error(`"${text}" is not a text both dictionaries share; only those may stay untranslated`);
+
+/**
+ * Each dictionary text of `locale` as a whole-text pattern (placeholders match anything), but
+ * not those also said so in the other language, nor templates without a word of their own.
+ */
+function dictionaryPatterns(locale: Locale): RegExp[] {
+  const other = locale === 'id' ? dictionaries.en : dictionaries.id;
+  const theirs = new Set(Object.values(other));
+  return Object.values(dictionaries[locale])
+    .filter((text) => !SAME_IN_BOTH.has(text) && !theirs.has(text))
+    .filter((text) => /\p{L}{2}/u.test(text.replace(/\{\w+\}/g, '')))
+    .map((text) => {
+      const parts = text.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      return new RegExp(`^${parts.join('.+?')}$`, 's');
+    });
+}
+const PATTERNS = { id: dictionaryPatterns('id'), en: dictionaryPatterns('en') };
+
+/**
+ * Every text a person meets on the page as it is now: the title, each rendered text node, and
+ * the accessible names and hints (aria-label, title, placeholder, alt) of rendered elements.
+ * Hidden parts (a wall panel not shown) are left out; visually hidden text for screen readers
+ * is kept, except SvelteKit's route announcer: it holds the title a screen reader was told on
+ * the last navigation, in the language of that moment, and is not read again.
+ */
+export async function visibleTexts(target: Page): Promise<string[]> {
+  return target.evaluate(() => {
+    const texts = new Set<string>([document.title]);
+    const add = (text: string | null | undefined) => {
+      const clean = text?.replace(/\s+/g, ' ').trim();
+      if (clean) texts.add(clean);
+    };
+    const shown = (element: Element) => element.checkVisibility({ visibilityProperty: true });
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (parent && !parent.closest('script, style, #svelte-announcer') && shown(parent))
+        add(node.textContent);
+    }
+    for (const element of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]'))
+      if (shown(element))
+        for (const name of ['aria-label', 'title', 'placeholder', 'alt']) add(element.getAttribute(name));
+    return [...texts];
+  });
+}
+
+/**
+ * The visible texts that are, whole or in one of their " · "-separated parts, a dictionary
+ * text of the language not shown: a text the language switch left behind.
+ */
+export async function textsOfTheOtherLanguage(target: Page): Promise<string[]> {
+  const shown = await target.locator('html').getAttribute('lang');
+  const other: Locale = shown === 'en' ? 'id' : 'en';
+  return (await visibleTexts(target)).filter((text) =>
+    [text, ...text.split(/ [·—–→] |: /)].some((part) =>
+      PATTERNS[other].some((pattern) => pattern.test(part.trim())),
+    ),
+  );
+}
+
+/**
+ * A view passes the quality bar: no serious axe violation, fits a phone, no text of the other
+ * language's dictionary left on screen; its screenshot is kept.
+ */
 export async function checkView(target: Page, name: string): Promise<void> {
   expect(await axeViolations(target), `${name}: axe`).toEqual([]);
+  expect(await textsOfTheOtherLanguage(target), `${name}: texts of the other language`).toEqual([]);
   expect(await phoneOverflow(target), `${name}: overflow at 390 px`).toBeLessThanOrEqual(0);
   // A full-page shot paints the sticky header where the page is scrolled to: from the top it
   // stays above the content instead of across it.

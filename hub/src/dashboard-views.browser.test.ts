@@ -3,7 +3,14 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, checkView as checkPage, launchChromium, poll, SampleDevices } from './browser-testing.ts';
+import {
+  ARTIFACTS,
+  checkView as checkPage,
+  launchChromium,
+  poll,
+  SampleDevices,
+  textsOfTheOtherLanguage,
+} from './browser-testing.ts';
 import { Hub } from './hub.ts';
 import { embeddedTestConfig } from './testing.ts';
 
@@ -36,9 +43,31 @@ async function scriptBytes(route: string, ready: string): Promise<number> {
   return total;
 }
 
+/**
+ * The GraphQL subscriptions a fresh visit to a view opens, by operation name, counted once the
+ * view's stream is live and a second more has passed (a second stream would have opened by then).
+ */
+async function subscriptionsOpened(route: string): Promise<string[]> {
+  const fresh = await browser.newContext();
+  const tab = await fresh.newPage();
+  const opened: string[] = [];
+  tab.on('request', (request) => {
+    const query =
+      request.method() === 'POST' ? (request.postDataJSON() as { query?: string } | null)?.query : '';
+    if (query && /^\s*subscription/.test(query)) opened.push(/subscription\s+(\w+)/.exec(query)?.[1] ?? '?');
+  });
+  await tab.goto(`${hub.addresses.dashboard}${route}`);
+  await tab.locator('.connection[data-status="live"]').waitFor();
+  await tab.waitForTimeout(1000);
+  await fresh.close();
+  return opened;
+}
+
+/** Switches the language; every dictionary text on the view must follow, in either direction. */
 async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
   await page.getByTestId('language-switch').click();
   await poll(() => page.locator('html').getAttribute('lang')).toBe(expected);
+  await poll(() => textsOfTheOtherLanguage(page)).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -148,6 +177,9 @@ describe('dashboard views in Chromium', () => {
     await page.goto(`${hub.addresses.dashboard}quick-wins`);
     await page.getByTestId('regency-components').waitFor();
     await checkView('quick-wins-id');
+    await switchLanguage('en');
+    await checkView('quick-wins-en');
+    await switchLanguage('id');
 
     await page.getByTestId('quick-win-link-ormas-online-registration').click();
     const uptime = page.getByTestId('kpi-ormas-uptime');
@@ -196,6 +228,13 @@ describe('dashboard views in Chromium', () => {
     // MapLibre alone is over a megabyte of script; the other pages stay far below that.
     expect(overview).toBeLessThan(400_000);
     expect(map - overview).toBeGreaterThan(800_000);
+  });
+
+  it('opens one subscription per live view: readings, alerts and report decisions in one stream', async () => {
+    await page.goto(`${hub.addresses.dashboard}quick-wins`);
+    const quickWin = await page.getByTestId('quick-win-link-flood-early-warning').getAttribute('href');
+    for (const route of ['', 'map', 'wall', quickWin?.slice(1) ?? 'quick-wins/missing'])
+      expect(await subscriptionsOpened(route), `/${route}`).toEqual(['LiveEvents']);
   });
 
   it('checks the wallboard the same way', async () => {

@@ -1,11 +1,16 @@
-import type { AnyVariables, Client, TypedDocumentNode } from '@urql/core';
+import type { Client } from '@urql/core';
+import { untrack } from 'svelte';
+import type { OpenAlerts } from '#lib/alerts/live-alerts.svelte.ts';
 import {
-  type Reading,
-  type ReadingsCommittedData,
-  ReadingsCommittedSubscription,
-} from '#lib/graphql/queries.ts';
+  type LiveEventsData,
+  LiveEventsSubscription,
+  type LiveEventsVariables,
+  type ReadingsWanted,
+} from '#lib/graphql/live-events.ts';
+import type { Reading } from '#lib/graphql/queries.ts';
 import type { LiveReadings } from '#lib/live-readings.svelte.ts';
 import { defaultRetryDelay, LiveSubscription } from '#lib/live-subscription.ts';
+import { credentialsChanged } from '#lib/session/session.svelte.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -16,8 +21,17 @@ export interface LiveFeedOptions<Data> {
   /** The latest readings inside the loaded data, to start the live state from. */
   latest: (data: Data) => Iterable<Reading>;
   readings: LiveReadings;
-  /** The live stream to open; defaults to every committed reading of every datastream. */
-  live?: LiveStream;
+  /** The readings the view follows; defaults to every committed reading of every datastream. */
+  readingsOf?: ReadingsWanted;
+  /** The view's open alerts, when it shows them: fed from the same stream. */
+  alerts?: OpenAlerts;
+  /**
+   * Loads the data again whenever a progress report is approved (of this programme, or of any
+   * with null): an approval moves a REPORTED KPI's actual value and so every roll-up above it,
+   * which only the view's own query computes. Approvals are rare, so loading again is cheaper
+   * than keeping every roll-up in the browser.
+   */
+  reloadOnApprovalOf?: { programmeId: string | null };
   /** Sees every reading of the stream as it arrives, before the per-frame coalescing of `readings`. */
   onReadings?: (readings: readonly Reading[]) => void;
   /** What the live stream is fetched with; tests pass a fake. Defaults to the global fetch. */
@@ -26,29 +40,14 @@ export interface LiveFeedOptions<Data> {
   retryDelay?: (attempt: number) => number;
 }
 
-export interface LiveStream {
-  query: TypedDocumentNode<ReadingsCommittedData, AnyVariables>;
-  variables: AnyVariables;
-}
-
-/** A live stream of readings with its variables, checked against each other here. */
-export function liveStream<Variables extends AnyVariables>(
-  query: TypedDocumentNode<ReadingsCommittedData, Variables>,
-  variables: Variables,
-): LiveStream {
-  // The pair was type-checked above; the feed only hands both to urql together.
-  return { query: query as TypedDocumentNode<ReadingsCommittedData, AnyVariables>, variables };
-}
-
-const ALL_READINGS = liveStream(ReadingsCommittedSubscription, {});
-
 type Timer = ReturnType<typeof setTimeout>;
 
 /**
- * Feeds a live view: loads its layout with each datastream's latest reading, and keeps one
- * `readingsCommitted` subscription (all datastreams) open for the whole view, reconnecting with
- * backoff when it drops. After a reconnect the layout loads again: readings committed while the
- * stream was down reach the screen only through it.
+ * Feeds a live view: loads its layout with each datastream's latest reading, and keeps the
+ * view's one subscription (`liveEvents`: its readings, and its open alerts and report
+ * decisions when it asks for them) open, reconnecting with backoff when it drops. After a
+ * reconnect the layout loads again: readings committed and reports approved while the stream
+ * was down reach the screen only through it; the open alerts come again first of all.
  */
 export class LiveFeed<Data> {
   #status = $state<ConnectionStatus>('connecting');
@@ -60,7 +59,7 @@ export class LiveFeed<Data> {
   readonly #latest: (data: Data) => Iterable<Reading>;
   readonly #readings: LiveReadings;
   readonly #retryDelay: (attempt: number) => number;
-  readonly #live: LiveSubscription<ReadingsCommittedData>;
+  readonly #live: LiveSubscription<LiveEventsData, LiveEventsVariables>;
 
   #running = false;
   #loadRetry: Timer | undefined;
@@ -73,20 +72,37 @@ export class LiveFeed<Data> {
     this.#latest = options.latest;
     this.#readings = options.readings;
     this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
-    const live = options.live ?? ALL_READINGS;
-    const onReadings = options.onReadings;
+    const { alerts, onReadings, reloadOnApprovalOf } = options;
+    const programmeId = reloadOnApprovalOf?.programmeId;
+    const parts: LiveEventsVariables = {
+      readings: options.readingsOf ?? {},
+      alerts: alerts ? {} : null,
+      progressReports: reloadOnApprovalOf ? (programmeId ? { programmeId } : {}) : null,
+    };
     this.#live = new LiveSubscription({
       client: options.client,
-      query: live.query,
-      variables: live.variables,
+      query: LiveEventsSubscription,
+      variables: parts,
       fetch: options.fetch,
       retryDelay: this.#retryDelay,
-      onData: (data) => {
-        this.#readings.push(data.readingsCommitted);
-        onReadings?.(data.readingsCommitted);
+      onData: ({ liveEvents: event }) => {
+        switch (event.__typename) {
+          case 'ReadingsCommittedEvent':
+            this.#readings.push(event.readings);
+            onReadings?.(event.readings);
+            break;
+          case 'AlertChangedEvent':
+            alerts?.push(event.alert);
+            break;
+          case 'ProgressReportChangedEvent':
+            if (event.progressReport.status === 'APPROVED') this.reload();
+            break;
+        }
       },
       onOpen: (reopened) => {
         this.#status = 'live';
+        // The stream (re)opened: the open alerts come again, first of all.
+        alerts?.startOver();
         if (reopened) void this.#load();
       },
       onClose: () => {
@@ -124,6 +140,14 @@ export class LiveFeed<Data> {
     if (this.#running) void this.#load();
   }
 
+  /**
+   * A fresh stream at once, e.g. after a sign-in: the gateway decides what a stream may show
+   * when it opens (who acknowledged an alert only to the signed-in).
+   */
+  restart(): void {
+    this.#live.restart();
+  }
+
   stop(): void {
     this.#running = false;
     clearTimeout(this.#loadRetry);
@@ -152,4 +176,19 @@ export class LiveFeed<Data> {
     this.#loadFailed = true;
     this.#loadRetry = setTimeout(() => void this.#load(), this.#retryDelay(this.#loadAttempt++));
   }
+}
+
+/**
+ * Call while a component initialises: its view's stream reopens whenever whom the gateway sees
+ * changes (`Session.identity`: sign-in, sign-out, the wall going back to its kiosk key), not
+ * when the session merely becomes known as what the stream already opened with.
+ */
+export function reopenOnIdentityChange(feed: { restart(): void }, identity: () => string): void {
+  let opened = untrack(identity);
+  $effect(() => {
+    const current = identity();
+    const changed = credentialsChanged(opened, current);
+    opened = current;
+    if (changed) untrack(() => feed.restart());
+  });
 }

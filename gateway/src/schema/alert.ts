@@ -684,38 +684,47 @@ builder.subscriptionField('alertChanged', (t) =>
       programmeId: t.arg.globalID({ required: false }),
       levels: t.arg.stringList({ required: false }),
     },
-    subscribe: (_root, args, context) => {
-      const programme = alertsWhere({ programmeId: args.programmeId ?? null });
-      const levels = args.levels && args.levels.length > 0 ? args.levels : undefined;
-      return currentThenChanges(
-        context.pubsub.subscribe('alertChanged'),
-        async () =>
-          context.prisma.alert.findMany({
-            where: { ...programme, state: { in: OPEN_STATES }, ...(levels ? { level: { in: levels } } : {}) },
-            orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
-            select: { id: true },
-          }),
-        // A change counts when it enters or leaves one of the levels, as for webhooks: an alert
-        // that falls from AWAS to SIAGA is sent to an AWAS-only screen, so it stops showing AWAS.
-        async (notice) => {
-          const changed = levels
-            ? {
-                events: {
-                  some: {
-                    id: BigInt(notice.eventId),
-                    OR: [{ toLevel: { in: levels } }, { fromLevel: { in: levels } }],
-                  },
-                },
-              }
-            : {};
-          const count = await context.prisma.alert.count({
-            where: { ...programme, id: notice.alertId, ...changed },
-          });
-          return count > 0 ? [{ id: notice.alertId }] : [];
-        },
-      );
-    },
+    subscribe: (_root, args, context) => alertEvents(context, args),
     resolve: (query, alert: { id: string }, _args, context) =>
       context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: alert.id } }),
   }),
 );
+
+/** What alertChanged (and liveEvents' alerts) may be asked for. */
+export interface AlertsWanted {
+  programmeId?: DecodedId | null;
+  levels?: readonly string[] | null;
+}
+
+/** The stream of alertChanged: the open alerts now, then each alert whose transition commits. */
+export function alertEvents(context: GatewayContext, args: AlertsWanted): AsyncIterable<{ id: string }> {
+  const programme = alertsWhere({ programmeId: args.programmeId ?? null });
+  const levels = args.levels && args.levels.length > 0 ? [...args.levels] : undefined;
+  return currentThenChanges(
+    context.pubsub.subscribe('alertChanged'),
+    async () =>
+      context.prisma.alert.findMany({
+        where: { ...programme, state: { in: OPEN_STATES }, ...(levels ? { level: { in: levels } } : {}) },
+        orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+        select: { id: true },
+      }),
+    // A change counts when it enters or leaves one of the levels, as for webhooks: an alert
+    // that falls from AWAS to SIAGA is sent to an AWAS-only screen, so it stops showing AWAS.
+    async (notice) => {
+      const changed = levels
+        ? {
+            events: {
+              some: {
+                id: BigInt(notice.eventId),
+                OR: [{ toLevel: { in: levels } }, { fromLevel: { in: levels } }],
+              },
+            },
+          }
+        : {};
+      const count = await context.prisma.alert.count({
+        where: { ...programme, id: notice.alertId, ...changed },
+      });
+      return count > 0 ? [{ id: notice.alertId }] : [];
+    },
+  );
+}

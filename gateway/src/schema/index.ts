@@ -17,5 +17,6 @@ import './audit-event.ts';
 import './alert.ts';
 import './dead-letter.ts';
 import './device.ts';
+import './live-event.ts';
 
 export const schema = builder.toSchema();

@@ -1,7 +1,7 @@
 import { Repeater } from 'graphql-yoga';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
-import { idOf, notFound } from '../errors.ts';
+import { type DecodedId, idOf, notFound } from '../errors.ts';
 import { evaluateProgrammes, type ProgrammeAt } from '../evaluation/evaluate.ts';
 import type { Progress } from '../evaluation/progress.ts';
 import { currentThenChanges } from '../live-stream.ts';
@@ -116,34 +116,46 @@ builder.subscriptionField('kpiChanged', (t) =>
       kpiIds: t.arg.globalIDList({ required: false }),
       programmeId: t.arg.globalID({ required: false }),
     },
-    subscribe: async (_root, args, context) => {
-      const kpiIds = args.kpiIds?.map((id) => idOf(id, 'Kpi')) ?? null;
-      const programmeId = args.programmeId ? idOf(args.programmeId, 'Programme') : null;
-      const watched = await context.prisma.kpi.findMany({
-        where: {
-          ...(kpiIds ? { id: { in: kpiIds } } : {}),
-          ...(programmeId ? { programmeId } : {}),
-        },
-        select: { id: true, programmeId: true, datastreamId: true, source: true },
-      });
-      if (programmeId && !(await context.prisma.programme.findUnique({ where: { id: programmeId } })))
-        throw notFound(
-          `No programme has the id "${programmeId}"; list them with { programmes { nodes { id } } }`,
-        );
-      const missing = (kpiIds ?? []).filter((id) => !watched.some((kpi) => kpi.id === id));
-      if (missing.length > 0) throw notFound(`No KPI has the id "${missing.join('", "')}"`);
-      // The values to compare with, before the first event can arrive.
-      return changedKpis(context, watched, await actualsNow(context, watched));
-    },
+    subscribe: (_root, args, context) => kpiEvents(context, args),
     resolve: (query, change: KpiChange, _args, context) =>
       context.prisma.kpi.findUniqueOrThrow({ ...query, where: { id: change.kpiId } }),
   }),
 );
 
+/** What kpiChanged (and liveEvents' kpis) may be asked for. */
+export interface KpisWanted {
+  kpiIds?: readonly DecodedId[] | null;
+  programmeId?: DecodedId | null;
+}
+
+/** The stream of kpiChanged: each watched KPI whose actual value changed. */
+export async function kpiEvents(
+  context: GatewayContext,
+  args: KpisWanted,
+): Promise<AsyncIterable<KpiChange>> {
+  const kpiIds = args.kpiIds?.map((id) => idOf(id, 'Kpi')) ?? null;
+  const programmeId = args.programmeId ? idOf(args.programmeId, 'Programme') : null;
+  const watched = await context.prisma.kpi.findMany({
+    where: {
+      ...(kpiIds ? { id: { in: kpiIds } } : {}),
+      ...(programmeId ? { programmeId } : {}),
+    },
+    select: { id: true, programmeId: true, datastreamId: true, source: true },
+  });
+  if (programmeId && !(await context.prisma.programme.findUnique({ where: { id: programmeId } })))
+    throw notFound(
+      `No programme has the id "${programmeId}"; list them with { programmes { nodes { id } } }`,
+    );
+  const missing = (kpiIds ?? []).filter((id) => !watched.some((kpi) => kpi.id === id));
+  if (missing.length > 0) throw notFound(`No KPI has the id "${missing.join('", "')}"`);
+  // The values to compare with, before the first event can arrive.
+  return changedKpis(context, watched, await actualsNow(context, watched));
+}
+
 type WatchedKpi = { id: string; programmeId: string; datastreamId: number | null; source: string };
 
 /** One event: an object, so that the event's fields are graded at its own instant (evaluation.ts). */
-type KpiChange = { kpiId: string };
+export type KpiChange = { kpiId: string };
 
 /**
  * The watched KPIs whose actual value changed. Each committed reading of a watched

@@ -259,25 +259,23 @@ builder.subscriptionField('progressReportChanged', (t) =>
     type: 'ProgressReport',
     description: 'A report was submitted, approved or rejected; optionally only for one programme.',
     args: { programmeId: t.arg.globalID({ required: false }) },
-    subscribe: (_root, args, context) =>
-      reportEvents(
-        context.pubsub.subscribe('reportChanged'),
-        args.programmeId ? idOf(args.programmeId, 'Programme') : null,
-        context.prisma,
-      ),
+    subscribe: (_root, args, context) => reportEvents(context, args),
     resolve: (query, event: ReportEvent, _args, context) =>
       context.prisma.progressReport.findUniqueOrThrow({ ...query, where: { id: event.reportId } }),
   }),
 );
 
-/** Report events, only those of one programme's KPIs when `programmeId` is given. */
-function reportEvents(
-  events: AsyncIterator<ReportEvent>,
-  programmeId: string | null,
-  prisma: GatewayContext['prisma'],
-) {
+/** What progressReportChanged (and liveEvents' progressReports) may be asked for. */
+export interface ReportsWanted {
+  programmeId?: DecodedId | null;
+}
+
+/** The stream of progressReportChanged: report events, only those of one programme's KPIs when `programmeId` is given. */
+export function reportEvents(context: GatewayContext, args: ReportsWanted): AsyncIterable<ReportEvent> {
+  const programmeId = args.programmeId ? idOf(args.programmeId, 'Programme') : null;
+  const prisma = context.prisma;
   return currentThenChanges(
-    events,
+    context.pubsub.subscribe('reportChanged'),
     async () => [],
     async (event) => {
       if (programmeId === null) return [event];

@@ -28,17 +28,30 @@ builder.subscriptionField('readingsCommitted', (t) =>
       thingIds: t.arg.globalIDList({ required: false }),
       programmeId: t.arg.globalID({ required: false }),
     },
-    subscribe: async (_root, args, context) => {
-      const wanted = await wantedDatastreams(context.prisma, {
-        datastreamIds: args.datastreamIds ?? null,
-        thingIds: args.thingIds ?? null,
-        programmeId: args.programmeId ?? null,
-      });
-      return onlyWanted(context.pubsub.subscribe('readingsCommitted'), wanted);
-    },
+    subscribe: (_root, args, context) => readingEvents(context, args),
     resolve: (readings) => readings,
   }),
 );
+
+/** What readingsCommitted (and liveEvents' readings) may be asked for. */
+export interface ReadingsWanted {
+  datastreamIds?: readonly DecodedId[] | null;
+  thingIds?: readonly DecodedId[] | null;
+  programmeId?: DecodedId | null;
+}
+
+/** The stream of readingsCommitted: each commit's readings of the wanted datastreams. */
+export async function readingEvents(
+  context: GatewayContext,
+  asked: ReadingsWanted,
+): Promise<AsyncIterable<ReadingEvent[]>> {
+  const wanted = await wantedDatastreams(context.prisma, {
+    datastreamIds: asked.datastreamIds ?? null,
+    thingIds: asked.thingIds ?? null,
+    programmeId: asked.programmeId ?? null,
+  });
+  return onlyWanted(context.pubsub.subscribe('readingsCommitted'), wanted);
+}
 
 /** The datastream ids a subscription asked for, or undefined for "all". */
 async function wantedDatastreams(

@@ -1,13 +1,13 @@
 import type { Client } from '@urql/core';
-import {
-  type ChartAlertRule,
-  type ChartDatastream,
-  DatastreamChartQuery,
-  ReadingsOfDatastreamsSubscription,
-} from '#lib/graphql/chart.ts';
+import { type ChartAlertRule, type ChartDatastream, DatastreamChartQuery } from '#lib/graphql/chart.ts';
 import type { Reading } from '#lib/graphql/queries.ts';
-import { LiveFeed, liveStream } from '#lib/live-feed.svelte.ts';
-import { LiveReadings } from '#lib/live-readings.svelte.ts';
+import { LiveFeed } from '#lib/live-feed.svelte.ts';
+import {
+  atMostEvery,
+  type FrameScheduler,
+  LIVE_UPDATE_INTERVAL_MS,
+  LiveReadings,
+} from '#lib/live-readings.svelte.ts';
 import { type ChartPoint, mergeReadings, type RangeKey, type SeriesWindow, seriesWindow } from './series.ts';
 
 export type Threshold =
@@ -71,6 +71,10 @@ interface Loaded {
  * One datastream's chart: the bucketed series of the chosen range from the gateway, extended by
  * the live readings of this datastream only. Changing the range loads the series again with
  * the bucket that range calls for.
+ *
+ * Live readings reach the chart as the tiles' do (LiveReadings): a burst waits in a plain buffer
+ * and is folded into the points at most once per frame and once per LIVE_UPDATE_INTERVAL_MS, so
+ * a device flushing its backlog redraws the chart once, not once per event.
  */
 export class ChartView {
   readonly readings = new LiveReadings();
@@ -79,17 +83,26 @@ export class ChartView {
   #points = $state.raw<ChartPoint[]>([]);
   #window = $state.raw<SeriesWindow | undefined>(undefined);
   readonly #id: string;
+  readonly #pending: { time: number; value: number }[] = [];
+  readonly #schedule: FrameScheduler;
+  #scheduled = false;
 
-  constructor(client: Client, datastreamId: string) {
+  constructor(
+    client: Client,
+    datastreamId: string,
+    /** When buffered readings reach the chart; tests pass a manual one. */
+    schedule: FrameScheduler = atMostEvery(LIVE_UPDATE_INTERVAL_MS),
+  ) {
     this.#id = datastreamId;
+    this.#schedule = schedule;
     this.feed = new LiveFeed<Loaded>({
       client,
       readings: this.readings,
       load: (c) => this.#load(c),
       latest: ({ datastream }) =>
         datastream?.latest ? [{ datastreamId: datastream.id, ...datastream.latest }] : [],
-      live: liveStream(ReadingsOfDatastreamsSubscription, { datastreamIds: [datastreamId] }),
-      onReadings: (readings) => this.#merge(readings),
+      readingsOf: { datastreamIds: [datastreamId] },
+      onReadings: (readings) => this.#buffer(readings),
     });
   }
 
@@ -152,13 +165,23 @@ export class ChartView {
     return { datastream, rules: result.data.alertRules.nodes, window };
   }
 
-  #merge(readings: readonly Reading[]): void {
+  #buffer(readings: readonly Reading[]): void {
+    // Before the first series there is nothing to extend: the series will hold these readings.
+    if (!this.#window) return;
+    for (const reading of readings)
+      if (reading.datastreamId === this.#id)
+        this.#pending.push({ time: Date.parse(reading.time), value: reading.value });
+    if (this.#pending.length > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      this.#schedule(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
     const window = this.#window;
-    if (!window) return;
-    const own = readings
-      .filter((reading) => reading.datastreamId === this.#id)
-      .map((reading) => ({ time: Date.parse(reading.time), value: reading.value }));
-    if (own.length === 0) return;
+    const own = this.#pending.splice(0);
+    if (!window || own.length === 0) return;
     // The window ends on the next whole hour; a reading after it means the window must move on.
     if (own.some((reading) => reading.time >= window.to.getTime())) {
       this.feed.reload();

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChartAlertRule, ChartDatastream, ChartKpi } from '#lib/graphql/chart.ts';
-import { thresholdsOf } from './chart-view.svelte.ts';
+import { createGraphqlClient } from '#lib/graphql/client.ts';
+import { fakeGateway } from '#lib/testing/fake-gateway.ts';
+import { manualFrames } from '#lib/testing/manual-frames.ts';
+import { ChartView, thresholdsOf } from './chart-view.svelte.ts';
 
 function kpi(id: string, aggregation: ChartKpi['aggregation'], datastreamId: string | null): ChartKpi {
   return {
@@ -73,5 +76,53 @@ describe('chart lines', () => {
       ['target', 99],
       ['baseline', 90],
     ]);
+  });
+});
+
+describe('live points', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('folds a burst of live readings into the chart once per frame, only its own datastream', async () => {
+    const gateway = fakeGateway(() =>
+      Response.json({ data: { datastream: DATASTREAM, alertRules: { nodes: [] } } }),
+    );
+    vi.stubGlobal('fetch', gateway.fetch);
+    const frames = manualFrames();
+    const view = new ChartView(
+      createGraphqlClient('http://hub.test/graphql'),
+      DATASTREAM.id,
+      frames.schedule,
+    );
+    view.start();
+    await vi.waitFor(() => expect(view.window).toBeDefined());
+    await vi.waitFor(() => expect(view.feed.status).toBe('live'));
+    const before = view.points;
+    const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const total = () => view.points.reduce((sum, point) => sum + point.count, 0);
+
+    gateway.emit([{ datastreamId: DATASTREAM.id, time: secondsAgo(30), value: 2 }]);
+    gateway.emit([
+      { datastreamId: DATASTREAM.id, time: secondsAgo(20), value: 4 },
+      { datastreamId: 'ds-other', time: secondsAgo(20), value: 100 },
+    ]);
+    gateway.emit([{ datastreamId: DATASTREAM.id, time: secondsAgo(10), value: 6 }]);
+    // The tiles' state sees the last event once all three have been handled.
+    await vi.waitFor(() => expect(view.readings.get(DATASTREAM.id)?.value).toBe(6));
+    expect(frames.pending).toBe(1);
+    expect(view.points).toBe(before);
+
+    frames.frame();
+    expect(total()).toBe(3);
+    expect(view.points.every((point) => point.value < 100)).toBe(true);
+
+    gateway.emit([{ datastreamId: DATASTREAM.id, time: secondsAgo(5), value: 8 }]);
+    await vi.waitFor(() => expect(frames.pending).toBe(1));
+    expect(total()).toBe(3);
+    frames.frame();
+    expect(total()).toBe(4);
+    view.stop();
   });
 });

@@ -1,14 +1,9 @@
 import type { Client } from '@urql/core';
 import { Clock } from '#lib/clock.svelte.ts';
-import {
-  type QuickWinEvaluationData,
-  QuickWinEvaluationQuery,
-  ReadingsOfProgrammeSubscription,
-} from '#lib/graphql/evaluation.ts';
+import { type QuickWinEvaluationData, QuickWinEvaluationQuery } from '#lib/graphql/evaluation.ts';
 import type { Reading } from '#lib/graphql/queries.ts';
-import { LiveFeed, liveStream } from '#lib/live-feed.svelte.ts';
+import { LiveFeed } from '#lib/live-feed.svelte.ts';
 import { LiveReadings } from '#lib/live-readings.svelte.ts';
-import { reloadOnApproval } from '#lib/reports/approvals.ts';
 import {
   type DatastreamQuality,
   datastreamQuality,
@@ -23,15 +18,15 @@ interface Loaded {
 
 /**
  * One quick win's evaluation: its programme, KPIs, devices and the regency's roll-up from one
- * query; the latest readings of its own devices live, so data quality is judged as of now, and
- * the query again when one of its reports is approved, so the KPI's actual value and every
- * grade above it follow without a reload of the page.
+ * query; on the view's one subscription, the latest readings of its own devices, so data
+ * quality is judged as of now, and its report decisions: the query runs again when one of its
+ * reports is approved, so the KPI's actual value and every grade above it follow without a
+ * reload of the page.
  */
 export class EvaluationView {
   readonly readings = new LiveReadings();
   readonly feed: LiveFeed<Loaded>;
   readonly #clock = new Clock(5_000);
-  readonly #approvals: ReturnType<typeof reloadOnApproval>;
 
   readonly quality: ReadonlyMap<string, DatastreamQuality> = $derived.by(() => {
     const loaded = this.feed.data;
@@ -63,9 +58,9 @@ export class EvaluationView {
         return { data: result.data, window };
       },
       latest: latestReadings,
-      live: liveStream(ReadingsOfProgrammeSubscription, { programmeId }),
+      readingsOf: { programmeId },
+      reloadOnApprovalOf: { programmeId },
     });
-    this.#approvals = reloadOnApproval(client, programmeId, () => this.feed.reload());
   }
 
   get data(): QuickWinEvaluationData | undefined {
@@ -79,11 +74,9 @@ export class EvaluationView {
   start(): void {
     this.#clock.start();
     this.feed.start();
-    this.#approvals.start();
   }
 
   stop(): void {
-    this.#approvals.stop();
     this.feed.stop();
     this.#clock.stop();
   }

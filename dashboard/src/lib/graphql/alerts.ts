@@ -24,48 +24,6 @@ export interface LiveAlert {
   };
 }
 
-export interface AlertChangedData {
-  alertChanged: LiveAlert;
-}
-
-/** Every alert open now, then each alert again whenever one of its transitions commits. */
-export const AlertChangedSubscription = gql<AlertChangedData, Record<string, never>>`
-  subscription AlertChanged {
-    alertChanged {
-      id
-      state
-      level
-      value
-      openedAt
-      acknowledgedAt
-      acknowledgedBy
-      rule {
-        id
-        name
-        kind
-      }
-      datastream {
-        id
-        unit
-        observedProperty {
-          name {
-            id
-            en
-          }
-        }
-        thing {
-          id
-          name
-          location {
-            id
-            name
-          }
-        }
-      }
-    }
-  }
-`;
-
 export interface AlertActionVariables {
   id: string;
   note?: string;
@@ -73,7 +31,7 @@ export interface AlertActionVariables {
 
 type AlertActionResult = { id: string; state: AlertState };
 
-/** An operator takes an OPEN alert in hand; the strip learns the new state from alertChanged. */
+/** An operator takes an OPEN alert in hand; the strip learns the new state from the view's live stream. */
 export const AcknowledgeAlertMutation = gql<{ acknowledgeAlert: AlertActionResult }, AlertActionVariables>`
   mutation AcknowledgeAlert($id: ID!, $note: String) {
     acknowledgeAlert(id: $id, note: $note) {

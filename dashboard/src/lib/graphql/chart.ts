@@ -1,6 +1,5 @@
 import { gql } from '@urql/core';
 import type { SeriesBucket } from '#lib/charts/series.ts';
-import type { ReadingsCommittedData } from '#lib/graphql/queries.ts';
 import { LIVE_DATASTREAM_FIELDS, type SiteDatastream } from '#lib/graphql/sites.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
@@ -118,17 +117,6 @@ export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVari
           id
         }
       }
-    }
-  }
-`;
-
-/** Readings of some datastreams only: a chart of one stream does not need the whole regency's. */
-export const ReadingsOfDatastreamsSubscription = gql<ReadingsCommittedData, { datastreamIds: string[] }>`
-  subscription ReadingsOfDatastreams($datastreamIds: [ID!]) {
-    readingsCommitted(datastreamIds: $datastreamIds) {
-      datastreamId
-      time
-      value
     }
   }
 `;

@@ -1,5 +1,5 @@
 import { gql } from '@urql/core';
-import type { EvaluationStatus, ReadingsCommittedData } from '#lib/graphql/queries.ts';
+import type { EvaluationStatus } from '#lib/graphql/queries.ts';
 import { LIVE_DATASTREAM_FIELDS, type SiteDatastream } from '#lib/graphql/sites.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
@@ -304,17 +304,6 @@ export const QuickWinEvaluationQuery = gql<QuickWinEvaluationData, QuickWinEvalu
     }
     regencyEvaluation {
       ${REGENCY_FIELDS}
-    }
-  }
-`;
-
-/** Readings of one programme's devices: a quick win's page follows only its own telemetry. */
-export const ReadingsOfProgrammeSubscription = gql<ReadingsCommittedData, { programmeId: string }>`
-  subscription ReadingsOfProgramme($programmeId: ID!) {
-    readingsCommitted(programmeId: $programmeId) {
-      datastreamId
-      time
-      value
     }
   }
 `;

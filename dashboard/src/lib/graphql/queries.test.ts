@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { AlertChangedSubscription } from './alerts.ts';
-import { DatastreamChartQuery, ReadingsOfDatastreamsSubscription } from './chart.ts';
-import { QuickWinEvaluationQuery, QuickWinsQuery, ReadingsOfProgrammeSubscription } from './evaluation.ts';
-import { ReadingsCommittedSubscription, WallboardQuery } from './queries.ts';
+import { DatastreamChartQuery } from './chart.ts';
+import { QuickWinEvaluationQuery, QuickWinsQuery } from './evaluation.ts';
+import { LiveEventsSubscription } from './live-events.ts';
+import { WallboardQuery } from './queries.ts';
 import {
   ProgressReportChangedSubscription,
   ProgressReportsQuery,
   ReportableKpisQuery,
-  ReportDecisionsSubscription,
   ReviewProgressReportMutation,
   SubmitProgressReportMutation,
 } from './reports.ts';
@@ -24,20 +23,16 @@ const schema = buildSchema(
 describe('GraphQL documents', () => {
   it.each<[string, DocumentNode]>([
     ['Wallboard', WallboardQuery],
-    ['ReadingsCommitted', ReadingsCommittedSubscription],
     ['SitesPage', SitesPageQuery],
     ['DatastreamChart', DatastreamChartQuery],
-    ['ReadingsOfDatastreams', ReadingsOfDatastreamsSubscription],
     ['QuickWins', QuickWinsQuery],
     ['QuickWinEvaluation', QuickWinEvaluationQuery],
-    ['ReadingsOfProgramme', ReadingsOfProgrammeSubscription],
-    ['AlertChanged', AlertChangedSubscription],
+    ['LiveEvents', LiveEventsSubscription],
     ['ReportableKpis', ReportableKpisQuery],
     ['ProgressReports', ProgressReportsQuery],
     ['SubmitProgressReport', SubmitProgressReportMutation],
     ['ReviewProgressReport', ReviewProgressReportMutation],
     ['ProgressReportChanged', ProgressReportChangedSubscription],
-    ['ReportDecisions', ReportDecisionsSubscription],
   ])('%s is valid against gateway/schema.graphql', (_name, document) => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });

@@ -111,18 +111,3 @@ export const WallboardQuery = gql<WallboardData, Record<string, never>>`
     }
   }
 `;
-
-export interface ReadingsCommittedData {
-  readingsCommitted: Reading[];
-}
-
-/** Every committed reading of every datastream: one stream for the whole view, not one per tile. */
-export const ReadingsCommittedSubscription = gql<ReadingsCommittedData, Record<string, never>>`
-  subscription ReadingsCommitted {
-    readingsCommitted {
-      datastreamId
-      time
-      value
-    }
-  }
-`;

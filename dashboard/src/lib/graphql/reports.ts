@@ -187,16 +187,3 @@ export const ProgressReportChangedSubscription = gql<ProgressReportChangedData, 
     }
   }
 `;
-
-/** Only the status of each report decided in one programme (all programmes without the id). */
-export const ReportDecisionsSubscription = gql<
-  { progressReportChanged: { id: string; status: ReportStatus } },
-  { programmeId: string | null }
->`
-  subscription ReportDecisions($programmeId: ID) {
-    progressReportChanged(programmeId: $programmeId) {
-      id
-      status
-    }
-  }
-`;

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { LiveEvent } from '#lib/graphql/live-events.ts';
 import type { Reading } from '#lib/graphql/queries.ts';
 
 /**
@@ -67,9 +68,14 @@ export function fakeGateway(answerQueries: QueryAnswer) {
     answerSubscriptionsWith(answer: (() => Response) | undefined) {
       subscriptionAnswer = answer;
     },
+    /** Sends readings on the newest stream, as a view's liveEvents carries them. */
     emit(readings: Reading[]) {
-      const event = `data: ${JSON.stringify({ data: { readingsCommitted: readings } })}\n\n`;
-      streams.at(-1)?.controller.enqueue(encoder.encode(event));
+      this.emitLive({ __typename: 'ReadingsCommittedEvent', readings });
+    },
+    /** Sends one event of a view's liveEvents stream on the newest stream. */
+    emitLive(event: LiveEvent) {
+      const data = `data: ${JSON.stringify({ data: { liveEvents: event } })}\n\n`;
+      streams.at(-1)?.controller.enqueue(encoder.encode(data));
     },
     /** Sends `data` as an event on the newest stream whose document matches `operation`. */
     send(operation: RegExp, data: object) {
