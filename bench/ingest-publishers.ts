@@ -2,6 +2,7 @@
 // publish from elsewhere, and when they shared the bench's one thread with the subscriber under
 // test, every microsecond either side spent slowed the other (docs/benchmarks.md). Started with
 // fork(); commands and replies travel over the IPC channel, see `Command` and `Reply`.
+import { spawn } from 'node:child_process';
 import { readingsTopic } from '@bisa/contract/topics.ts';
 import mqtt from 'mqtt';
 
@@ -12,12 +13,20 @@ export type Command =
   | { kind: 'burst' }
   /** Publishes `total` single-reading messages at `rate` a second, times from `firstTime` on. */
   | { kind: 'rate'; rate: number; total: number; firstTime: number }
+  /**
+   * COPYs `count` readings through psql into `databaseUrl`, alternating between `datastreamIds`.
+   * Here, not in the bench process: building the CSV there left tens of MB of garbage in the heap
+   * of the process under test just before the latency phase (docs/benchmarks.md).
+   */
+  | { kind: 'copy'; databaseUrl: string; datastreamIds: number[]; count: number; firstTime: number }
   | { kind: 'end' };
 
 export type Reply =
   | { kind: 'ready' }
   | { kind: 'prepared' }
   | { kind: 'sent' }
+  /** Seconds psql took for the COPY, from the first byte sent to its exit. */
+  | { kind: 'copied'; seconds: number }
   /**
    * When each message of a rate run was handed to its publisher, by reading time, on the clock
    * both processes share: `performance.timeOrigin + performance.now()` in milliseconds.
@@ -71,6 +80,31 @@ async function main(url: string, connections: number, devices: readonly string[]
     return publishedAt;
   }
 
+  async function copy(command: Extract<Command, { kind: 'copy' }>): Promise<number> {
+    const rows: string[] = [];
+    for (let i = 0; i < command.count; i++) {
+      const datastreamId = command.datastreamIds[i % command.datastreamIds.length];
+      rows.push(`${datastreamId},${new Date(command.firstTime + i).toISOString()},${i}`);
+    }
+    const csv = `${rows.join('\n')}\n`;
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const psql = spawn(
+        'psql',
+        [
+          command.databaseUrl,
+          '-q',
+          '-c',
+          '\\copy reading (datastream_id, time, value) FROM STDIN WITH (FORMAT csv)',
+        ],
+        { stdio: ['pipe', 'ignore', 'inherit'] },
+      );
+      psql.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited ${code}`))));
+      psql.stdin.end(csv);
+    });
+    return (performance.now() - started) / 1000;
+  }
+
   process.on('message', (command: Command) => {
     void (async () => {
       if (command.kind === 'prepare') {
@@ -92,6 +126,8 @@ async function main(url: string, connections: number, devices: readonly string[]
           kind: 'rated',
           publishedAt: await rate(command.rate, command.total, command.firstTime),
         });
+      } else if (command.kind === 'copy') {
+        reply({ kind: 'copied', seconds: await copy(command) });
       } else {
         await Promise.all(publishers.map((p) => p.endAsync()));
         process.disconnect();
