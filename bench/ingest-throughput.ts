@@ -2,20 +2,23 @@
 // Side by side on one private Mosquitto (infra/ queue and inflight settings) and the local
 // PostgreSQL: (1) a bare mqtt.js QoS 1 subscriber, (2) the ingest pipeline (QoS 1, ack after
 // commit, N connections in a shared-subscription group), (3) a raw COPY of the same readings,
-// then (4) publish-to-commit latency at a fixed rate.
+// then (4) publish-to-commit latency at a fixed rate. The publishers run in a child process
+// (bench/ingest-publishers.ts), the same for every phase, as devices publish from elsewhere.
 // Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R] [--commits K]
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { READINGS_SUBSCRIPTION, readingsTopic } from '@bisa/contract/topics.ts';
+import { READINGS_SUBSCRIPTION } from '@bisa/contract/topics.ts';
 import { createTestDatabase } from '@bisa/db/testing.ts';
 import { createIngestWorker } from '@bisa/ingest/ingest-worker.ts';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import pino from 'pino';
+import type { Command, Reply } from './ingest-publishers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +44,9 @@ const rate = Number(values.rate);
 const commits = Number(values.commits);
 const latencySeconds = Number(values['latency-seconds']);
 const DEVICES = ['masamba-river-01', 'baliase-river-01'];
+const PUBLISHER_CONNECTIONS = 4;
+/** The clock both processes share, in milliseconds (publish times come from the publisher process). */
+const now = () => performance.timeOrigin + performance.now();
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -72,8 +78,33 @@ for (let i = 0; ; i++) {
 
 const db = await createTestDatabase();
 
+// The publishers' process; every phase publishes through it the same way.
+const publisherProcess = fork(
+  new URL('./ingest-publishers.ts', import.meta.url),
+  [url, String(PUBLISHER_CONNECTIONS), ...DEVICES],
+  { execArgv: [] },
+);
+const replies: Reply[] = [];
+let replied: (() => void) | undefined;
+publisherProcess.on('message', (reply: Reply) => {
+  replies.push(reply);
+  replied?.();
+});
+publisherProcess.on('exit', (code) => {
+  if (code !== 0) throw new Error(`the publisher process exited with ${code}`);
+});
+/** Waits for the publisher process's next reply of `kind` (replies come in the order of the commands). */
+async function nextReply<K extends Reply['kind']>(kind: K): Promise<Extract<Reply, { kind: K }>> {
+  while (replies.length === 0) await new Promise<void>((resolve) => (replied = resolve));
+  const reply = replies.shift();
+  if (reply?.kind !== kind) throw new Error(`publisher process replied ${reply?.kind}, expected ${kind}`);
+  return reply as Extract<Reply, { kind: K }>;
+}
+const command = (c: Command) => publisherProcess.send(c);
+await nextReply('ready');
+
 // CPU time, which other work on a shared machine disturbs far less than wall time: this process
-// (publishers, subscriber, ingest), the broker, and the PostgreSQL backends of the test database.
+// (subscriber, ingest), the publishers' process, the broker, and the PostgreSQL backends of the test database.
 /** User + system CPU seconds of a local process, from /proc (Linux, 100 clock ticks a second). */
 function processCpuSeconds(pid: number | undefined): number {
   try {
@@ -86,6 +117,7 @@ function processCpuSeconds(pid: number | undefined): number {
 }
 interface CpuMark {
   node: number;
+  publishers: number;
   broker: number;
   backends: Map<number, number>;
 }
@@ -96,6 +128,7 @@ async function cpuMark(): Promise<CpuMark> {
   const usage = process.cpuUsage();
   return {
     node: (usage.user + usage.system) / 1e6,
+    publishers: processCpuSeconds(publisherProcess.pid),
     broker: processCpuSeconds(broker.pid),
     backends: new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)])),
   };
@@ -106,7 +139,7 @@ async function cpuPerThousand(start: CpuMark, count: number): Promise<string> {
   let database = 0;
   for (const [pid, seconds] of end.backends) database += seconds - (start.backends.get(pid) ?? 0);
   const per = (seconds: number) => ((seconds * 1000 * 1000) / count).toFixed(0);
-  return `node ${per(end.node - start.node)}, broker ${per(end.broker - start.broker)}, postgres ${per(database)}`;
+  return `node ${per(end.node - start.node)}, publishers ${per(end.publishers - start.publishers)}, broker ${per(end.broker - start.broker)}, postgres ${per(database)}`;
 }
 const ids = new Map<string, number>();
 for (const device of DEVICES) {
@@ -117,35 +150,27 @@ for (const device of DEVICES) {
   ids.set(device, rows[0]?.id ?? 0);
 }
 
+// Every phase takes its own range of reading times, one millisecond apart, so none repeats.
 let clock = Date.now() - 10 * 86_400_000;
-/** Payloads with unique times: message i of device d carries `batch` readings. */
-function payloads(count: number): { topic: string; body: string }[] {
-  return Array.from({ length: count }, (_, i) => {
-    const device = DEVICES[i % DEVICES.length] ?? '';
-    const readings = Array.from({ length: batch }, () => {
-      clock += 1;
-      return { time: new Date(clock).toISOString(), values: { water_level: i } };
-    });
-    return { topic: readingsTopic(device), body: JSON.stringify(batch === 1 ? readings[0] : readings) };
-  });
+function takeTimes(count: number): number {
+  const first = clock;
+  clock += count;
+  return first;
 }
-
-const publishers: MqttClient[] = await Promise.all(
-  Array.from({ length: 4 }, () => mqtt.connectAsync(url, { reconnectPeriod: 0, protocolVersion: 5 })),
-);
-async function publishAll(list: { topic: string; body: string }[]): Promise<void> {
-  await Promise.all(
-    publishers.map(async (p, k) => {
-      for (let i = k; i < list.length; i += publishers.length) {
-        const m = list[i];
-        if (m) await p.publishAsync(m.topic, m.body, { qos: 1 });
-      }
-    }),
-  );
+/** Has the publisher process build `count` messages of `batch` readings, ready for a burst. */
+async function prepare(count: number): Promise<void> {
+  command({ kind: 'prepare', count, batch, firstTime: takeTimes(count * batch) });
+  await nextReply('prepared');
 }
 const waitUntil = async (done: () => boolean) => {
   while (!done()) await new Promise((r) => setTimeout(r, 5));
 };
+
+// Warm-up: the publishers' code is compiled before the first measured phase, not during it
+// (nobody subscribes yet, so the broker drops these).
+await prepare(Math.min(messages, 2000));
+command({ kind: 'burst' });
+await nextReply('sent');
 
 // (1) Bare subscriber: QoS 1, acknowledging on receipt, doing nothing.
 const bare = await mqtt.connectAsync(url, { clientId: 'bench-bare', clean: true, protocolVersion: 5 });
@@ -154,13 +179,14 @@ bare.on('message', () => {
   bareReceived += 1;
 });
 await bare.subscribeAsync(READINGS_SUBSCRIPTION, { qos: 1 });
-const bareLoad = payloads(messages);
+await prepare(messages);
 let cpu = await cpuMark();
 let start = performance.now();
-await publishAll(bareLoad);
+command({ kind: 'burst' });
 await waitUntil(() => bareReceived >= messages);
 const bareSeconds = (performance.now() - start) / 1000;
 const bareCpu = await cpuPerThousand(cpu, messages);
+await nextReply('sent');
 await bare.endAsync();
 
 // (2) Ingest: C connections in a shared group, QoS 1, acknowledged after commit.
@@ -173,81 +199,106 @@ const worker = createIngestWorker({
   logger: pino({ level: 'silent' }),
 });
 await worker.start();
-const ingestLoad = payloads(messages);
+await prepare(messages);
 cpu = await cpuMark();
 start = performance.now();
-await publishAll(ingestLoad);
+command({ kind: 'burst' });
 await waitUntil(() => worker.metrics().messagesAcknowledged >= messages);
 const ingestSeconds = (performance.now() - start) / 1000;
 const ingestCpu = await cpuPerThousand(cpu, messages);
+await nextReply('sent');
 const m = worker.metrics();
 const stored = Number(
   (await db.database.sql.query<{ n: string }>('SELECT count(*) AS n FROM reading')).rows[0]?.n ?? 0,
 );
 
-// (3) Raw COPY of the same number of readings into the same table, through psql.
-const rows: string[] = [];
-for (let i = 0; i < messages * batch; i++) {
-  clock += 1;
-  rows.push(`${ids.get(DEVICES[i % 2] ?? '') ?? 0},${new Date(clock).toISOString()},${i}`);
-}
-start = performance.now();
-await new Promise<void>((resolve, reject) => {
-  const psql = spawn(
-    'psql',
-    [db.url, '-q', '-c', '\\copy reading (datastream_id, time, value) FROM STDIN WITH (FORMAT csv)'],
-    {
-      stdio: ['pipe', 'ignore', 'inherit'],
-    },
-  );
-  psql.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited ${code}`))));
-  psql.stdin.end(`${rows.join('\n')}\n`);
+// (3) Raw COPY of the same number of readings into the same table, through psql, run by the
+// publishers' process so that its CSV is not garbage in this one.
+command({
+  kind: 'copy',
+  databaseUrl: db.url,
+  datastreamIds: DEVICES.map((device) => ids.get(device) ?? 0),
+  count: messages * batch,
+  firstTime: takeTimes(messages * batch),
 });
-const copySeconds = (performance.now() - start) / 1000;
+const { seconds: copySeconds } = await nextReply('copied');
 
-// (4) Latency: single-reading messages at a fixed rate, publish -> committed NOTIFY.
+// (4) Latency: single-reading messages at a fixed rate, publish -> committed NOTIFY. What else
+// happens meanwhile is recorded too, for the p99: pauses of this process's garbage collector,
+// checkpoints and autovacuum of the test database.
 const committedAt = new Map<string, number>();
 const stopListening = await db.database.sql.listen('bisa_readings_committed', (payload) => {
-  const now = performance.now();
-  for (const r of JSON.parse(payload) as { time: string }[]) committedAt.set(r.time, now);
+  const at = now();
+  for (const r of JSON.parse(payload) as { time: string }[]) committedAt.set(r.time, at);
 });
 const latencyTotal = rate * latencySeconds;
-const publishedAt = new Map<string, number>();
-const tickMs = 10;
-const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-let sent = 0;
-const begin = performance.now();
-const pending: Promise<unknown>[] = [];
-while (sent < latencyTotal) {
-  const due = Math.min(latencyTotal, Math.floor(((performance.now() - begin) / 1000) * rate) + perTick);
-  for (; sent < due; sent++) {
-    clock += 1;
-    const time = new Date(clock).toISOString();
-    const device = DEVICES[sent % 2] ?? '';
-    publishedAt.set(time, performance.now());
-    const p = publishers[sent % publishers.length];
-    if (p)
-      pending.push(
-        p.publishAsync(readingsTopic(device), JSON.stringify({ time, values: { water_level: sent } }), {
-          qos: 1,
-        }),
-      );
+const GC_KINDS = new Map([
+  [perf.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [perf.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [perf.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+  [perf.NODE_PERFORMANCE_GC_WEAKCB, 'weak callbacks'],
+]);
+const gcPauses: { ms: number; kind: string }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    gcPauses.push({ ms: entry.duration, kind: GC_KINDS.get(kind ?? -1) ?? 'other' });
   }
-  await new Promise((r) => setTimeout(r, tickMs));
-}
-await Promise.all(pending);
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+const maintenance = async () =>
+  (
+    await db.database.sql.query<{ checkpoints: string; vacuums: string; analyzes: string }>(
+      `SELECT (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints,
+              (SELECT coalesce(sum(autovacuum_count), 0) FROM pg_stat_user_tables) AS vacuums,
+              (SELECT coalesce(sum(autoanalyze_count), 0) FROM pg_stat_user_tables) AS analyzes`,
+    )
+  ).rows[0];
+const maintenanceBefore = await maintenance();
+const heapBeforeMb = process.memoryUsage().heapUsed / 2 ** 20;
+/** Page cache the kernel has still to write (Dirty + Writeback of /proc/meminfo), in MB: the WAL fsync of each commit waits behind it. */
+const unwrittenMb = () =>
+  readFileSync('/proc/meminfo', 'utf8')
+    .split('\n')
+    .filter((line) => /^(Dirty|Writeback):/.test(line))
+    .reduce((sum, line) => sum + Number(line.split(/\s+/)[1] ?? 0), 0) / 1024;
+const unwrittenBeforeMb = unwrittenMb();
+const readingTableMb =
+  Number(
+    (await db.database.sql.query<{ bytes: string }>("SELECT pg_total_relation_size('reading') AS bytes"))
+      .rows[0]?.bytes ?? 0,
+  ) /
+  2 ** 20;
+const begin = now();
+command({ kind: 'rate', rate, total: latencyTotal, firstTime: takeTimes(latencyTotal) });
+const { publishedAt } = await nextReply('rated');
 await waitUntil(() => committedAt.size >= latencyTotal);
-const achievedRate = latencyTotal / ((performance.now() - begin) / 1000);
-const latencies = [...publishedAt]
-  .map(([t, at]) => (committedAt.get(t) ?? Number.NaN) - at)
-  .sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
+const achievedRate = latencyTotal / ((now() - begin) / 1000);
+gcObserver.disconnect();
+const maintenanceAfter = await maintenance();
+const maintenanceDuring = (key: 'checkpoints' | 'vacuums' | 'analyzes') =>
+  Number(maintenanceAfter?.[key] ?? 0) - Number(maintenanceBefore?.[key] ?? 0);
+const latencyOf = ([t, at]: [string, number]) => (committedAt.get(t) ?? Number.NaN) - at;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);
+const latencies = publishedAt.map(latencyOf).sort((a, b) => a - b);
+const pct = (p: number) => percentile(latencies, p);
+// p99 of each second of the run, in publishing order: a slow start points at what the phases
+// before left behind, spikes spread out at something recurring.
+const perSecondP99 = Array.from({ length: latencySeconds }, (_, second) =>
+  percentile(
+    publishedAt
+      .slice(second * rate, (second + 1) * rate)
+      .map(latencyOf)
+      .sort((a, b) => a - b),
+    99,
+  ),
+);
 const after = worker.metrics();
 
 const fmt = (n: number) => n.toFixed(0);
 console.log(
-  `messages ${messages} x ${batch} readings, ${connections} ingest connections, ${commits} overlapping commits, ${publishers.length} publishers`,
+  `messages ${messages} x ${batch} readings, ${connections} ingest connections, ${commits} overlapping commits, ${PUBLISHER_CONNECTIONS} publishers (in their own process)`,
 );
 console.log(
   `bare subscriber     ${fmt(messages / bareSeconds)} msg/s  (${fmt((messages * batch) / bareSeconds)} readings/s)`,
@@ -257,13 +308,23 @@ console.log(
 );
 console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}`);
 console.log(`raw COPY            ${fmt((messages * batch) / copySeconds)} readings/s`);
+const gcSummary = (pauses: { ms: number }[]) =>
+  `${pauses.length} (total ${pauses.reduce((a, p) => a + p.ms, 0).toFixed(1)} ms, longest ${Math.max(0, ...pauses.map((p) => p.ms)).toFixed(1)} ms)`;
+const latencyCommits = after.commitSeconds.count - m.commitSeconds.count;
+console.log(
+  `before the latency run: heap used ${heapBeforeMb.toFixed(0)} MB, reading table and indexes ${readingTableMb.toFixed(0)} MB, page cache not yet on disk ${unwrittenBeforeMb.toFixed(0)} MB`,
+);
+console.log(
+  `during the latency run: GC in this process (incremental marking: start to end, not one pause): ${[...new Set(gcPauses.map((p) => p.kind))].map((kind) => `${kind} ${gcSummary(gcPauses.filter((p) => p.kind === kind))}`).join(', ')}; mean commit ${(((after.commitSeconds.sum - m.commitSeconds.sum) / Math.max(1, latencyCommits)) * 1000).toFixed(2)} ms over ${latencyCommits} commits; checkpoints (whole server) ${maintenanceDuring('checkpoints')}, autovacuums ${maintenanceDuring('vacuums')}, autoanalyzes ${maintenanceDuring('analyzes')}; p99 per second ${perSecondP99.join(', ')} ms`,
+);
 console.log(
   `latency at ${rate} msg/s (achieved ${fmt(achievedRate)}): publish->commit ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${pct(100)}; mean batch ${((after.batchSize.sum - m.batchSize.sum) / Math.max(1, after.batchSize.count - m.batchSize.count)).toFixed(1)}`,
 );
 
 await stopListening();
 await worker.stop();
-await Promise.all(publishers.map((p) => p.endAsync()));
+command({ kind: 'end' });
+await new Promise((resolve) => publisherProcess.once('exit', resolve));
 await db.drop();
 broker.kill();
 await rm(dir, { recursive: true, force: true });

@@ -56,3 +56,21 @@ describe('transactions on a PostgreSQL server', () => {
     expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 });
+
+describe('named statements on a PostgreSQL server', () => {
+  it('prepares a named statement once per connection and runs it with new parameters each time', async () => {
+    const text = 'SELECT $1::int * 2 AS doubled';
+    const prepared = await db.database.sql.transaction(async (tx) => {
+      const first = await tx.query<{ doubled: number }>(text, [2], { name: 'test-doubled' });
+      const second = await tx.query<{ doubled: number }>(text, [21], { name: 'test-doubled' });
+      const statements = await tx.query<{ statement: string }>(
+        "SELECT statement FROM pg_prepared_statements WHERE name = 'test-doubled'",
+      );
+      return { values: [...first.rows, ...second.rows].map((r) => r.doubled), statements: statements.rows };
+    });
+    expect(prepared).toEqual({ values: [4, 42], statements: [{ statement: text }] });
+    // Outside a transaction, on whichever pooled connection: prepared there on first use.
+    const pooled = await db.database.sql.query<{ doubled: number }>(text, [5], { name: 'test-doubled' });
+    expect(pooled.rows).toEqual([{ doubled: 10 }]);
+  });
+});

@@ -1,11 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ACCEPTED_FUTURE_MS,
+  ACCEPTED_PAST_MS,
+  acceptSingleReading,
   encodeReadingsPayload,
   MAX_BATCH_LENGTH,
   MAX_PAYLOAD_BYTES,
   parseReadingsPayload,
   parseStatusPayload,
   type RejectionReason,
+  validateReadingsJson,
 } from './payload.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -164,6 +169,147 @@ describe('parseReadingsPayload', () => {
 
   it('refuses every reason with a reason-specific detail, never by throwing', () => {
     expect(() => parseAt(new Uint8Array([0xc3, 0x28]))).not.toThrow();
+  });
+});
+
+describe('the single-reading fast path', () => {
+  // Times near the window's edges and inside it, written with and without fractions and offsets.
+  const ms = fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.integer({
+        min: NOW.getTime() - ACCEPTED_PAST_MS,
+        max: NOW.getTime() + ACCEPTED_FUTURE_MS,
+      }),
+    },
+    fc.integer({
+      min: NOW.getTime() - ACCEPTED_PAST_MS - 60_000,
+      max: NOW.getTime() + ACCEPTED_FUTURE_MS + 60_000,
+    }),
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom(-1, 0, 1)
+        .chain((d) =>
+          fc.constantFrom(NOW.getTime() - ACCEPTED_PAST_MS + d, NOW.getTime() + ACCEPTED_FUTURE_MS + d),
+        ),
+    },
+    fc.constant(0),
+    fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2300, 0, 1) }),
+  );
+  const offset = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('Z', '+08:00', '-03:30', '+00:00') },
+    { weight: 1, arbitrary: fc.constantFrom('z', '+0800', '+24:00', '') },
+  );
+  const isoTime = fc
+    // 'ms' keeps the time's own milliseconds; the others replace them (or drop them).
+    .tuple(ms, offset, fc.constantFrom('ms', 'ms', '', '.5', '.123456789', '.'))
+    .map(([t, zone, fraction]) => {
+      const minutes =
+        zone === 'Z' || zone === 'z' || !/^[+-]\d\d:\d\d$/.test(zone)
+          ? 0
+          : Number(zone.slice(0, 3)) * 60 + Math.sign(Number(zone.slice(0, 3))) * Number(zone.slice(4));
+      const local = new Date(t + minutes * 60_000).toISOString();
+      return `${local.slice(0, 19)}${fraction === 'ms' ? local.slice(19, 23) : fraction}${zone}`;
+    });
+  const time = fc.oneof(
+    { weight: 20, arbitrary: isoTime },
+    {
+      weight: 1,
+      arbitrary: fc.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)?$/),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.string(),
+        fc.integer(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.tuple(isoTime),
+      ),
+    },
+  );
+  const key = fc.oneof(
+    { weight: 40, arbitrary: fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'Water', '1x', '', 'a'.repeat(64)),
+    },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+  );
+  const value = fc.oneof(
+    { weight: 40, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.constant(-0),
+        fc.string(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.integer(), { maxLength: 2 }),
+      ),
+    },
+  );
+  const values = fc.oneof(
+    { weight: 20, arbitrary: fc.dictionary(key, value, { maxKeys: 4 }) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(fc.constant(null), fc.array(value, { maxLength: 2 }), fc.string(), fc.double()),
+    },
+  );
+  const extra = fc.option(
+    fc.dictionary(
+      fc.oneof(fc.constantFrom('seq', 'v', 'n', 't', 'bn', 'bt', 'crit_', 'u'), fc.string({ maxLength: 5 })),
+      fc.jsonValue({ maxDepth: 1 }),
+      { maxKeys: 2 },
+    ),
+    { freq: 3, nil: {} },
+  );
+  // Built as JSON text and parsed back, so the objects are what JSON.parse gives (own "__proto__" keys included).
+  const reading = fc
+    .record({ time, values, extra, omit: fc.constantFrom(...Array<string>(10).fill(''), 'time', 'values') })
+    .map(({ time, values, extra, omit }) => {
+      const record: Record<string, unknown> = { ...extra };
+      if (omit !== 'time') record.time = time;
+      if (omit !== 'values') record.values = values;
+      return JSON.parse(JSON.stringify(record).replaceAll('"_proto_"', '"__proto__"')) as unknown;
+    });
+
+  const hasProtoMetric = (json: unknown) => {
+    const values = (json as { values?: unknown }).values;
+    return typeof values === 'object' && values !== null && Object.hasOwn(values, '__proto__');
+  };
+
+  it('returns exactly what the full validator returns, or leaves the message to it', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof({ weight: 8, arbitrary: reading }, { weight: 1, arbitrary: fc.jsonValue() }),
+        (json) => {
+          const full = validateReadingsJson(json, { now: NOW, deviceId: DEVICE });
+          const quick = acceptSingleReading(json, NOW);
+          if (quick !== undefined) {
+            fast += 1;
+            expect(quick).toEqual(full);
+          } else if (full.ok && full.format === 'bisa' && !Array.isArray(json) && !hasProtoMetric(json)) {
+            // Every single reading the contract accepts takes the fast path, except one whose values
+            // has a "__proto__" key: zod drops that key and accepts the rest, the fast path leaves it to zod.
+            expect.unreachable(`fast path refused an accepted reading: ${JSON.stringify(json)}`);
+          }
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+    // The generators must reach the fast path often, or the comparison above proves little.
+    expect(fast).toBeGreaterThan(1_000);
+    // 10,000 generated payloads take a few seconds on a busy machine.
+  }, 60_000);
+
+  it('is what parseReadingsPayload takes for a single reading, and the result is the same', () => {
+    const text =
+      '{"time":"2026-11-28T10:00:00.250+08:00","values":{"water_level":1.25,"rainfall":0},"seq":7}';
+    expect(acceptSingleReading(JSON.parse(text), NOW)).toEqual(parse(text));
+    expect(parse(text)).toEqual(validateReadingsJson(JSON.parse(text), { now: NOW, deviceId: DEVICE }));
   });
 });
 

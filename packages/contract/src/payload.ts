@@ -105,6 +105,43 @@ export function parseReadingsPayload(payload: Uint8Array, options: ParseOptions 
   } catch (error) {
     return reject('invalid_json', `payload is not JSON: ${(error as Error).message}`);
   }
+  const now = options.now ?? new Date();
+  return acceptSingleReading(json, now) ?? validateReadingsJson(json, { deviceId: options.deviceId, now });
+}
+
+// What zod's ISO datetime with offset tests (the same expression), for the fast path below.
+const TIMESTAMP_PATTERN = z.regexes.datetime({ offset: true });
+
+/**
+ * The fast path for the usual message, one well-formed reading `{"time", "values"}`: it returns
+ * exactly what `validateReadingsJson` returns for that JSON, and `undefined` for anything it does
+ * not accept outright (any refusal, a batch, SenML), which the full validator then decides with
+ * its reason. It exists because the full validator (zod, format detection, the repeated-value
+ * check) costs several times as much per message (docs/benchmarks.md); payload.test.ts checks
+ * both paths against each other on generated payloads.
+ */
+export function acceptSingleReading(json: unknown, now: Date): PayloadParseResult | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  for (const key in json) if (SENML_LABELS.has(key)) return undefined;
+  const { time, values } = json as { time?: unknown; values?: unknown };
+  if (typeof time !== 'string' || !TIMESTAMP_PATTERN.test(time)) return undefined;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
+  let count = 0;
+  for (const key in values) {
+    const value = (values as Record<string, unknown>)[key];
+    if (!METRIC_KEY_PATTERN.test(key) || typeof value !== 'number' || !Number.isFinite(value))
+      return undefined;
+    count += 1;
+  }
+  if (count === 0) return undefined;
+  const at = new Date(time);
+  const ms = at.getTime();
+  if (ms < now.getTime() - ACCEPTED_PAST_MS || ms > now.getTime() + ACCEPTED_FUTURE_MS) return undefined;
+  return { ok: true, format: 'bisa', readings: [{ time: at, values: values as Record<string, number> }] };
+}
+
+/** The full validator of a parsed readings payload: every shape of the contract, every refusal with its reason. */
+export function validateReadingsJson(json: unknown, options: ParseOptions = {}): PayloadParseResult {
   const items = Array.isArray(json) ? json : [json];
   if (items.length === 0) return reject('invalid_shape', 'batch is empty; send at least one reading');
   if (items.length > MAX_BATCH_LENGTH) {
