@@ -340,7 +340,7 @@ async function lighthouseScores(views: View[]): Promise<void> {
   );
   console.log(`reports in ${reports}`);
   console.log(
-    'view                      form factor  performance  accessibility  FCP    LCP    TBT   budget (>= 95, >= 95)',
+    'view                      form factor  performance  accessibility  FCP    LCP    TBT     CLS    SI     budget (>= 95, >= 95)',
   );
   for (const view of views.filter((v) => !v.timingOnly)) {
     for (const formFactor of ['mobile', 'desktop'] as const) {
@@ -371,7 +371,7 @@ async function lighthouseScores(views: View[]): Promise<void> {
         .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
         .map((ref) => ref.id);
       console.log(
-        `${view.name.padEnd(26)}${formFactor.padEnd(13)}${String(performance).padStart(11)}${String(accessibility).padStart(15)}${ms(audit('first-contentful-paint')).padStart(7)}${ms(audit('largest-contentful-paint')).padStart(7)}${ms(audit('total-blocking-time')).padStart(6)}   ${judge(performance >= BUDGET.lighthousePerformance && accessibility >= BUDGET.lighthouseAccessibility)}${failing.length ? ` (failed accessibility audits: ${failing.join(', ')})` : ''}`,
+        `${view.name.padEnd(26)}${formFactor.padEnd(13)}${String(performance).padStart(11)}${String(accessibility).padStart(15)}${ms(audit('first-contentful-paint')).padStart(7)}${ms(audit('largest-contentful-paint')).padStart(7)}${ms(audit('total-blocking-time')).padStart(6)}${(audit('cumulative-layout-shift')?.toFixed(3) ?? '-').padStart(8)}${ms(audit('speed-index')).padStart(7)}   ${judge(performance >= BUDGET.lighthousePerformance && accessibility >= BUDGET.lighthouseAccessibility)}${failing.length ? ` (failed accessibility audits: ${failing.join(', ')})` : ''}`,
       );
     }
   }

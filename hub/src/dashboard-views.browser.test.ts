@@ -63,6 +63,37 @@ async function subscriptionsOpened(route: string): Promise<string[]> {
   return opened;
 }
 
+/**
+ * The layout shift of a fresh visit (CLS's sum of unexpected shifts) until every `ready` is
+ * shown: the header, the wall's bar and the session menu must not move the view when the data
+ * and the gateway's answer to "who is here" arrive.
+ */
+async function layoutShift(route: string, ready: string[], viewport: { width: number; height: number }) {
+  const fresh = await browser.newContext({ viewport });
+  const tab = await fresh.newPage();
+  await tab.addInitScript(() => {
+    const probe = window as unknown as { layoutShift: number };
+    probe.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+        if (!entry.hadRecentInput) probe.layoutShift += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await tab.goto(`${hub.addresses.dashboard}${route}`);
+  for (const selector of ready) await tab.locator(selector).first().waitFor({ state: 'attached' });
+  // Shifts are reported after the frame that made them: two frames on, all of them are in.
+  const shift = await tab.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => resolve((window as unknown as { layoutShift: number }).layoutShift)),
+        ),
+      ),
+  );
+  await fresh.close();
+  return shift;
+}
+
 /** Switches the language; every dictionary text on the view must follow, in either direction. */
 async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
   await page.getByTestId('language-switch').click();
@@ -235,6 +266,25 @@ describe('dashboard views in Chromium', () => {
     const quickWin = await page.getByTestId('quick-win-link-flood-early-warning').getAttribute('href');
     for (const route of ['', 'map', 'wall', quickWin?.slice(1) ?? 'quick-wins/missing'])
       expect(await subscriptionsOpened(route), `/${route}`).toEqual(['LiveEvents']);
+  });
+
+  it('keeps the views still while their data and the session arrive, on a phone and a desktop', async () => {
+    const views = [
+      { route: '', ready: '[data-testid=quick-win-progress]' },
+      { route: 'quick-wins', ready: '[data-testid=regency-components] tbody tr' },
+      { route: 'wall', ready: '[data-testid=kiosk-panel-map]' },
+    ];
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1350, height: 940 },
+    ]) {
+      for (const { route, ready } of views) {
+        const shift = await layoutShift(route, [ready, '[data-testid=sign-in-link]'], viewport);
+        // 0.1 is where web.dev's "good" cumulative layout shift ends; before the header and the
+        // wall's bar kept their rows, these views scored 0.23 to 0.57.
+        expect(shift, `/${route} at ${viewport.width} px`).toBeLessThan(0.1);
+      }
+    }
   });
 
   it('checks the wallboard the same way', async () => {
