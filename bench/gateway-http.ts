@@ -46,6 +46,9 @@ const EVERY_READING = 'subscription { readingsCommitted { value } }';
 const ONE_FOLLOWED =
   'subscription ($programmeId: ID, $datastreamIds: [ID!]) { readingsCommitted(programmeId: $programmeId, datastreamIds: $datastreamIds) { value } }';
 
+/** A fan-out run ends once its crowd has received nothing more for this long. */
+const DRAIN_QUIET_MS = 3000;
+
 /** Load before each measured request-rate run, not counted: the first requests compile code paths. */
 const WARM_UP_SECONDS = 2;
 
@@ -69,9 +72,8 @@ type ChildTask =
   | { kind: 'publish'; databaseUrl: string; datastreamIds: number[]; rate: number; seconds: number };
 
 /**
- * One subscriber's request. Its selection must be scalar fields of `readingsCommitted` only: the
- * crowd counts readings as the `{` of each list item (the `[` of the list and the two `{` before
- * it are once per event), so it need not decode what it does not time.
+ * One subscriber's request. It must select `readingsCommitted { value }` and nothing else: the
+ * crowd counts the readings of most streams from the length of each event (see countEvents).
  */
 interface SubscriptionRequest {
   query: string;
@@ -86,7 +88,7 @@ function cpuMs(): number {
 
 /**
  * Ingest sends one NOTIFY per commit; here a commit every 10 ms carrying rate/100 readings, each
- * stamped with its send time (milliseconds since the epoch) as its value, and each of the given
+ * stamped with its send time (whole microseconds since the epoch) as its value, and each of the given
  * datastreams in turn (reading n of the run to datastreamIds[n % length]). In a process of its
  * own, so the offered rate does not depend on how busy the gateway is; a tick that comes late
  * is sent at once (the rate is kept, not lowered).
@@ -103,7 +105,7 @@ async function runPublisher(task: Extract<ChildTask, { kind: 'publish' }>) {
     const wait = started + tick * 10 - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     else if (wait < -10) late += 1;
-    const stamp = performance.timeOrigin + performance.now();
+    const stamp = Math.round((performance.timeOrigin + performance.now()) * 1000);
     const readings = Array.from({ length: perTick }, (_, i) => ({
       datastreamId: task.datastreamIds[(sent + i) % task.datastreamIds.length] ?? 0,
       time: new Date(Date.now() + (sent + i)).toISOString(),
@@ -196,20 +198,46 @@ function openEventStream(url: string, subscription: SubscriptionRequest): Promis
   });
 }
 
-/** How often a byte occurs in a chunk. */
-function countByte(chunk: Buffer, byte: number): number {
-  let count = 0;
-  for (let at = chunk.indexOf(byte); at >= 0; at = chunk.indexOf(byte, at + 1)) count += 1;
-  return count;
+/**
+ * Counts the events and readings of a stream from the lengths of its `data:` lines, without
+ * decoding it: in `readingsCommitted { value }` each reading is `{"value":<stamp>}`, and a stamp
+ * in whole microseconds has 16 digits (until the year 2286), so every reading takes the same
+ * bytes. A line of any other length means the assumption broke, and the run stops.
+ */
+function eventCounter(totals: { events: number; received: number }): (chunk: Buffer) => void {
+  const newline = 0x0a;
+  const dataLine = 'd'.charCodeAt(0);
+  const dataPrefix = 'data: '.length;
+  const perEvent = '{"data":{"readingsCommitted":[]}}'.length;
+  const perReading = '{"value":1764547200000000},'.length; // the last one has no comma
+  let lineLength = 0;
+  let lineStart = -1; // the line's first byte, once it has arrived
+  return (chunk) => {
+    for (let from = 0; ; ) {
+      if (lineStart < 0 && from < chunk.length) lineStart = chunk[from] ?? -1;
+      const end = chunk.indexOf(newline, from);
+      if (end < 0) {
+        lineLength += chunk.length - from;
+        return;
+      }
+      lineLength += end - from;
+      if (lineStart === dataLine) {
+        const readings = (lineLength - dataPrefix - perEvent + 1) / perReading;
+        if (!Number.isInteger(readings) || readings < 1)
+          throw new Error(`an event of ${lineLength} bytes is not a list of readings { value }`);
+        totals.events += 1;
+        totals.received += readings;
+      }
+      lineLength = 0;
+      lineStart = -1;
+      from = end + 1;
+    }
+  };
 }
-
-const OPEN_BRACE = '{'.charCodeAt(0);
-const OPEN_BRACKET = '['.charCodeAt(0);
 
 async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
   const histogram = new Uint32Array(HISTOGRAM_SIZE);
-  let received = 0;
-  let events = 0;
+  const totals = { events: 0, received: 0 };
   let max = 0;
   let timed = 0;
   const subscribers = task.subscriptions.length;
@@ -225,42 +253,41 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
   );
   process.send?.({ ready: true });
   const cpuBefore = cpuMs();
-  // The parent says when it has published everything and the last events had time to arrive.
-  process.once('message', () => {
-    for (const stream of streams) stream.destroy();
+  // The parent asks how many readings have arrived, and says when to stop.
+  process.on('message', (message: 'progress' | 'stop') => {
+    if (message === 'progress') process.send?.({ progress: totals.received });
+    else for (const stream of streams) stream.destroy();
   });
   await Promise.all(
     streams.map((stream, index) => {
-      // One process stands in for all the screens, so parsing every event of 1,000 streams
-      // would make it the bottleneck being measured: every stream counts its readings and
-      // events in the bytes it receives, and at most about 100 evenly spread streams decode and
-      // parse their events and time each reading.
+      // One process stands in for all the screens, so decoding every event of 1,000 streams
+      // would make it the bottleneck being measured: at most about 100 evenly spread streams
+      // decode and parse their events and time each reading, the others count their events and
+      // readings from the bytes (eventCounter).
       if (index % timedEvery !== 0) {
-        stream.on('data', (chunk: Buffer) => {
-          const lists = countByte(chunk, OPEN_BRACKET);
-          events += lists;
-          received += countByte(chunk, OPEN_BRACE) - 2 * lists;
-        });
+        stream.on('data', eventCounter(totals));
       } else {
         let buffer = '';
+        let searched = 0; // no event ends before here: a long event is not searched again per chunk
         stream.setEncoding('utf8');
         stream.on('data', (text: string) => {
           const arrived = performance.timeOrigin + performance.now();
           buffer += text;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          for (let end = buffer.indexOf('\n\n', searched); end >= 0; end = buffer.indexOf('\n\n')) {
             const event = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const data = event.split('\n').find((line) => line.startsWith('data: '));
             if (!data) continue;
-            events += 1;
+            totals.events += 1;
             const payload = JSON.parse(data.slice(6)) as {
               data?: { readingsCommitted?: { value: number }[] };
             };
             for (const reading of payload.data?.readingsCommitted ?? []) {
-              received += 1;
-              record(arrived - reading.value);
+              totals.received += 1;
+              record(arrived - reading.value / 1000);
             }
           }
+          searched = Math.max(0, buffer.length - 1);
         });
       }
       // Closed by the parent's stop, or reset if the gateway went first: either way, done.
@@ -280,8 +307,7 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
     return Number.NaN;
   };
   return {
-    received,
-    events,
+    ...totals,
     timedStreams: Math.ceil(subscribers / timedEvery),
     p50: percentile(50),
     p99: percentile(99),
@@ -293,11 +319,13 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
 function startChild(
   task: ChildTask,
   onReady?: (child: ChildProcess) => void,
+  onProgress?: (received: number) => void,
 ): Promise<Record<string, unknown>> {
   const child: ChildProcess = fork(new URL(import.meta.url), ['--child'], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.on('message', (message: Record<string, unknown>) => {
       if (message.ready) onReady?.(child);
+      else if (typeof message.progress === 'number') onProgress?.(message.progress);
       else resolve(message);
     });
     child.once('exit', (code) => {
@@ -389,12 +417,20 @@ async function main() {
     const ready = new Promise<ChildProcess>((resolve) => {
       subscribed = resolve;
     });
+    let answered: (received: number) => void = () => {};
     const crowd = startChild(
       { kind: 'subscribe', url: gatewayUrl, subscriptions: run.subscriptions },
       subscribed,
+      (received) => answered(received),
     );
     const subscriberProcess = await ready;
+    const receivedSoFar = () =>
+      new Promise<number>((resolve) => {
+        answered = resolve;
+        subscriberProcess.send('progress');
+      });
     const started = performance.now();
+    let drainSeconds = 0;
     const { result, gatewayMs } = await measuredCpu(db.database.sql, async () => {
       const published = (await startChild({
         kind: 'publish',
@@ -403,8 +439,21 @@ async function main() {
         rate,
         seconds: fanoutSeconds,
       })) as { sent: number; perSecond: number; lateTicks: number; cpuMs: number };
-      // Events still on their way arrive within this grace period, or count as not received.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // Readings still on their way are waited for: the run ends when all that was sent has
+      // arrived, or when nothing more arrived for DRAIN_QUIET_MS. What is missing then was
+      // dropped, not late.
+      const sentAt = performance.now();
+      const expected = run.expected(published.sent);
+      let lastCount = -1;
+      let lastGrowth = sentAt;
+      for (let received = await receivedSoFar(); received < expected; received = await receivedSoFar()) {
+        if (received > lastCount) {
+          lastCount = received;
+          lastGrowth = performance.now();
+        } else if (performance.now() - lastGrowth >= DRAIN_QUIET_MS) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      drainSeconds = (performance.now() - sentAt) / 1000;
       return published;
     });
     const wall = (performance.now() - started) / 1000;
@@ -420,7 +469,7 @@ async function main() {
     };
     const cores = (ms: number) => `${(ms / 1000 / wall).toFixed(2)}`;
     console.log(
-      `${run.label}, ${rate} readings/s offered (${result.perSecond.toFixed(0)} sent, ${result.lateTicks} late ticks): p50 ${crowdResult.p50.toFixed(1)} ms, p99 ${crowdResult.p99.toFixed(1)} ms, max ${crowdResult.max.toFixed(1)} ms; received ${crowdResult.received}/${run.expected(result.sent)} readings in ${crowdResult.events} events (${(crowdResult.events / subscribers).toFixed(0)} per subscriber); latency timed on ${crowdResult.timedStreams} streams`,
+      `${run.label}, ${rate} readings/s offered (${result.perSecond.toFixed(0)} sent, ${result.lateTicks} late ticks): p50 ${crowdResult.p50.toFixed(1)} ms, p99 ${crowdResult.p99.toFixed(1)} ms, max ${crowdResult.max.toFixed(1)} ms; received ${crowdResult.received}/${run.expected(result.sent)} readings in ${crowdResult.events} events (${(crowdResult.events / subscribers).toFixed(0)} per subscriber), the run ended ${drainSeconds.toFixed(1)} s after the last was sent; latency timed on ${crowdResult.timedStreams} streams`,
     );
     console.log(
       `  CPU in cores over ${wall.toFixed(1)} s: gateway ${cores(gatewayMs)}, subscribers ${cores(crowdResult.cpuMs)}, publisher ${cores(result.cpuMs)}; gateway ${((1000 * gatewayMs) / Math.max(1, crowdResult.events)).toFixed(0)} µs per event delivered, ${((1000 * gatewayMs) / Math.max(1, crowdResult.received)).toFixed(2)} µs per reading delivered`,
