@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   createSourceEventStream,
   type DocumentNode,
@@ -32,7 +33,7 @@ export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'v
   // collected with its results.
   const resultsByEvent = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
   // The event frame of each shared result, encoded by whichever of its streams sends it first.
-  const sharedFrames = new WeakMap<ExecutionResult, Uint8Array | null>();
+  const sharedFrames = new WeakMap<ExecutionResult, Buffer | null>();
   const subscriptionRequests = new WeakSet<Request>();
 
   return {
@@ -102,10 +103,10 @@ export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'v
    * A result reaches each stream as the object executed for all of them, unless Yoga's error
    * masking replaced it with a copy for that subscriber: then it has no shared frame.
    */
-  function frameOf(result: ExecutionResult, encoder: TextEncoder): Uint8Array {
+  function frameOf(result: ExecutionResult): Buffer {
     const known = sharedFrames.get(result);
     if (known) return known;
-    const frame = encodeEventFrame(result, encoder);
+    const frame = encodeEventFrame(result);
     if (known === null) sharedFrames.set(result, frame);
     return frame;
   }
@@ -113,52 +114,56 @@ export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'v
 
 /** Yoga's keep-alive interval; a proxy closes a stream it sees idle for long. */
 const PING_INTERVAL_MS = 12_000;
+const PING = Buffer.from(':\n\n');
+const COMPLETE = Buffer.from('event: complete\ndata:\n\n');
 
 /**
  * The GraphQL-over-SSE response Yoga's own processor (`getSSEProcessor`) sends for a
  * subscription, byte for byte: a `:` comment at once and every 12 s, `event: next` with each
- * result, `event: complete` at the end. It differs in how the bytes are made: each event is one
- * chunk, made by `frameOf`, which hands every stream of a shared result the same buffer. Yoga
- * encodes each event as two chunks that the Node adapter then copies into one, per subscriber;
- * with 1,000 subscribers those copies were the gateway's largest cost (docs/benchmarks.md).
+ * result, `event: complete` at the end. It differs in how the bytes are made and carried: each
+ * event is one buffer, made by `frameOf`, which hands every stream of a shared result the same
+ * one, and the body is a Node stream, which the Node adapter pipes to the socket as it is. Yoga
+ * encodes each event as two chunks that the adapter's web stream copies into one, per
+ * subscriber; with 1,000 subscribers those copies and that stream's machinery per event were
+ * the gateway's largest costs after the socket writes themselves (docs/benchmarks.md).
  */
 function sendEventStream(
   results: AsyncIterable<ExecutionResult>,
   fetchAPI: FetchAPI,
-  frameOf: (result: ExecutionResult, encoder: TextEncoder) => Uint8Array,
+  frameOf: (result: ExecutionResult) => Buffer,
 ): Response {
-  const encoder = new fetchAPI.TextEncoder();
   const iterator = results[Symbol.asyncIterator]();
   let ping: ReturnType<typeof setInterval> | undefined;
-  const body = new fetchAPI.ReadableStream<Uint8Array>({
-    start(controller) {
-      // Some browsers show nothing of a stream until its first bytes arrive.
-      controller.enqueue(encoder.encode(':\n\n'));
-      ping = setInterval(() => {
-        // `null` is errored; `0` is backpressure or closed, not an end (as in Yoga).
-        if (controller.desiredSize === null) clearInterval(ping);
-        else if (controller.desiredSize > 0) controller.enqueue(encoder.encode(':\n\n'));
-      }, PING_INTERVAL_MS);
+  // Node asks for the next chunk only once the previous one is pushed, so one `next()` at a time.
+  const body = new Readable({
+    read() {
+      iterator.next().then(
+        ({ value, done }) => {
+          if (value != null) body.push(frameOf(value));
+          if (done) {
+            clearInterval(ping);
+            body.push(COMPLETE);
+            body.push(null);
+          }
+        },
+        (error: Error) => body.destroy(error),
+      );
     },
-    async pull(controller) {
-      try {
-        const { value, done } = await iterator.next();
-        if (value != null) controller.enqueue(frameOf(value, encoder));
-        if (done) {
-          controller.enqueue(encoder.encode('event: complete\ndata:\n\n'));
-          clearInterval(ping);
-          controller.close();
-        }
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
+    destroy(error, callback) {
       clearInterval(ping);
-      await iterator.return?.(reason);
+      Promise.resolve(iterator.return?.()).then(
+        () => callback(error),
+        (returnError: Error) => callback(error ?? returnError),
+      );
     },
   });
-  return new fetchAPI.Response(body, {
+  // Some browsers show nothing of a stream until its first bytes arrive.
+  body.push(PING);
+  ping = setInterval(() => {
+    // Only to a stream that is not backed up, as Yoga does.
+    if (body.readableLength < body.readableHighWaterMark) body.push(PING);
+  }, PING_INTERVAL_MS);
+  return new fetchAPI.Response(body as unknown as ReadableStream<Uint8Array>, {
     status: 200,
     headers: {
       'Content-Type': 'text/event-stream',
@@ -170,8 +175,8 @@ function sendEventStream(
 }
 
 /** One `event: next` frame, serialised as Yoga does (its helper for that is not exported). */
-function encodeEventFrame(result: ExecutionResult, encoder: TextEncoder): Uint8Array {
-  return encoder.encode(`event: next\ndata: ${JSON.stringify(withoutInternals(result))}\n\n`);
+function encodeEventFrame(result: ExecutionResult): Buffer {
+  return Buffer.from(`event: next\ndata: ${JSON.stringify(withoutInternals(result))}\n\n`);
 }
 
 /**
