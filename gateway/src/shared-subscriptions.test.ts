@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createSchema, createYoga, Repeater } from 'graphql-yoga';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from './context.ts';
 import { useSharedSubscriptionExecution } from './shared-subscriptions.ts';
 import { openSubscription } from './testing.ts';
@@ -97,7 +97,7 @@ function fixture({ shared = true } = {}) {
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query }),
     });
-  return { open, publish, executions, eventStream };
+  return { open, publish, executions, eventStream, listening: () => listeners.size };
 }
 
 const query = 'subscription ($times: Int!) { ticks(times: $times) { times seenBy } }';
@@ -148,6 +148,18 @@ describe('shared subscription execution', () => {
     expect(await second.next()).toEqual({ data: { ticks: { n: 1 } } });
     expect(await second.next()).toEqual({ data: { ticks: { n: 2 } } });
     second.close();
+  });
+
+  it('stops the source of a stream whose client went away', async () => {
+    const { eventStream, publish, listening } = fixture();
+    const reader = (await eventStream('subscription { ticks { n } }')).body?.getReader();
+    if (!reader) throw new Error('no event stream');
+    await reader.read(); // the opening keep-alive comment: the subscription runs
+    publish({ n: 1 });
+    await reader.read();
+    expect(listening()).toBe(1);
+    await reader.cancel();
+    await vi.waitFor(() => expect(listening()).toBe(0));
   });
 
   it('sends the bytes and headers Yoga sends itself, errors included', async () => {

@@ -163,6 +163,8 @@ function sendEventStream(
     // Only to a stream that is not backed up, as Yoga does.
     if (body.readableLength < body.readableHighWaterMark) body.push(PING);
   }, PING_INTERVAL_MS);
+  // Yoga's fetch API on Node (@whatwg-node/node-fetch) takes a Node stream as a body and hands
+  // it to the adapter, which pipes it; the types know web streams only.
   return new fetchAPI.Response(body as unknown as ReadableStream<Uint8Array>, {
     status: 200,
     headers: {
