@@ -46,6 +46,21 @@ describe('gateway pub/sub', () => {
     await stalled.return();
   });
 
+  it('ends a waiting subscriber at once when it is returned, and stops delivering to it', async () => {
+    const pubsub = createGatewayPubSub();
+    const leaving = pubsub.subscribe('readingsCommitted');
+    const staying = pubsub.subscribe('readingsCommitted');
+    const waiting = leaving.next();
+    const stayingNext = staying.next();
+    await leaving.return();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    const reading = { datastreamId: 1, time: new Date('2026-12-01T00:00:00Z'), value: 1 };
+    pubsub.publish('readingsCommitted', [reading]);
+    expect(await stayingNext).toEqual({ value: [reading], done: false });
+    expect(await leaving.next()).toEqual({ value: undefined, done: true });
+    await staying.return();
+  });
+
   it('publishes what arrives in one turn of the event loop as one event, in arrival order', async () => {
     const published: number[][] = [];
     const publish = publishPerTurn<number>((items) => published.push(items));

@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import type { AlertEventNotice, ReportEvent } from '@bisa/db/notifications.ts';
-import { Repeater, SlidingBuffer } from 'graphql-yoga';
 
 /** A committed reading as the API serves it. */
 export interface ReadingEvent {
@@ -24,9 +23,14 @@ export interface GatewayTopics {
  */
 export const SUBSCRIBER_BACKLOG = 256;
 
+/** One subscriber's events; `return()` stops listening. */
+export interface Subscription<Item> extends AsyncIterableIterator<Item> {
+  return(): Promise<IteratorResult<Item>>;
+}
+
 export interface GatewayPubSub {
   publish<Topic extends keyof GatewayTopics>(topic: Topic, event: GatewayTopics[Topic]): void;
-  subscribe<Topic extends keyof GatewayTopics>(topic: Topic): Repeater<GatewayTopics[Topic]>;
+  subscribe<Topic extends keyof GatewayTopics>(topic: Topic): Subscription<GatewayTopics[Topic]>;
 }
 
 /**
@@ -43,14 +47,48 @@ export function createGatewayPubSub(): GatewayPubSub {
       target.dispatchEvent(new CustomEvent(topic, { detail: event }));
     },
     subscribe<Topic extends keyof GatewayTopics>(topic: Topic) {
-      return new Repeater<GatewayTopics[Topic]>(async (push, stop) => {
-        const listener = (event: Event) => {
-          void push((event as CustomEvent<GatewayTopics[Topic]>).detail);
-        };
+      return subscription<GatewayTopics[Topic]>(target, topic);
+    },
+  };
+}
+
+/**
+ * One subscriber's events, in the order published. It starts listening at its first `next()`
+ * (a subscription nobody iterates holds no listener) and stops at `return()`; past
+ * SUBSCRIBER_BACKLOG waiting events the oldest is dropped. What a Repeater with a SlidingBuffer
+ * did, without the half a dozen promises a Repeater makes per event: with 1,000 subscribers
+ * those were a tenth of the gateway's time (docs/benchmarks.md).
+ */
+function subscription<Item>(target: EventTarget, topic: string): Subscription<Item> {
+  const backlog: Item[] = [];
+  const waiting: ((result: IteratorResult<Item>) => void)[] = [];
+  let state: 'idle' | 'listening' | 'done' = 'idle';
+  const listener = (event: Event) => {
+    const item = (event as CustomEvent<Item>).detail;
+    const reader = waiting.shift();
+    if (reader) reader({ value: item, done: false });
+    else if (backlog.push(item) > SUBSCRIBER_BACKLOG) backlog.shift();
+  };
+  const ended: IteratorResult<Item> = { value: undefined, done: true };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      if (state === 'done') return Promise.resolve(ended);
+      if (state === 'idle') {
         target.addEventListener(topic, listener);
-        await stop;
-        target.removeEventListener(topic, listener);
-      }, new SlidingBuffer(SUBSCRIBER_BACKLOG));
+        state = 'listening';
+      }
+      if (backlog.length > 0) return Promise.resolve({ value: backlog.shift() as Item, done: false });
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    return() {
+      if (state === 'listening') target.removeEventListener(topic, listener);
+      state = 'done';
+      backlog.length = 0;
+      for (const reader of waiting.splice(0)) reader(ended);
+      return Promise.resolve(ended);
     },
   };
 }

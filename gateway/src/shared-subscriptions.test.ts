@@ -1,5 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { createSchema, createYoga, Repeater } from 'graphql-yoga';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from './context.ts';
 import { useSharedSubscriptionExecution } from './shared-subscriptions.ts';
 import { openSubscription } from './testing.ts';
@@ -8,15 +9,19 @@ interface Tick {
   n: number;
 }
 
-/** A tiny schema whose per-event resolver counts how often it runs and shows who asked. */
-function fixture() {
+/**
+ * A tiny schema whose per-event resolver counts how often it runs and shows who asked, and a
+ * finite subscription whose events carry both kinds of error Yoga rewrites before sending.
+ */
+function fixture({ shared = true } = {}) {
   const listeners = new Set<(tick: Tick) => void>();
   const executions: number[] = [];
   const schema = createSchema<Pick<GatewayContext, 'viewer'>>({
     typeDefs: /* GraphQL */ `
       type Query { ok: Boolean }
       type Tick { n: Int!, times: Int!, seenBy: String }
-      type Subscription { ticks(times: Int! = 1): Tick! }
+      type Countdown { n: Int!, check: Boolean }
+      type Subscription { ticks(times: Int! = 1): Tick!, countdown(from: Int!): Countdown! }
     `,
     resolvers: {
       Subscription: {
@@ -34,6 +39,21 @@ function fixture() {
             return { n: tick.n, times: tick.n * args.times };
           },
         },
+        countdown: {
+          subscribe: async function* (_root: unknown, args: { from: number }) {
+            for (let n = args.from; n > 0; n--) yield { n };
+          },
+          resolve: (event: { n: number }) => event,
+        },
+      },
+      Countdown: {
+        check: ({ n }: { n: number }) => {
+          // A bug, masked with an `unexpected` mark, and a refusal carrying an HTTP status.
+          if (n === 2) throw new Error('internal detail');
+          if (n === 1)
+            throw new GraphQLError('refused', { extensions: { code: 'REFUSED', http: { status: 403 } } });
+          return true;
+        },
       },
       Tick: {
         seenBy: (_tick: Tick, _args: unknown, context: Pick<GatewayContext, 'viewer'>) =>
@@ -43,7 +63,8 @@ function fixture() {
   });
   const yoga = createYoga({
     schema,
-    plugins: [useSharedSubscriptionExecution()],
+    plugins: shared ? [useSharedSubscriptionExecution()] : [],
+    logging: false,
     context: ({ request }): Pick<GatewayContext, 'viewer'> => {
       const user = request.headers.get('x-user');
       return {
@@ -70,7 +91,13 @@ function fixture() {
   const publish = (tick: Tick) => {
     for (const listener of listeners) listener(tick);
   };
-  return { open, publish, executions };
+  const eventStream = (query: string) =>
+    yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+    });
+  return { open, publish, executions, eventStream, listening: () => listeners.size };
 }
 
 const query = 'subscription ($times: Int!) { ticks(times: $times) { times seenBy } }';
@@ -121,5 +148,53 @@ describe('shared subscription execution', () => {
     expect(await second.next()).toEqual({ data: { ticks: { n: 1 } } });
     expect(await second.next()).toEqual({ data: { ticks: { n: 2 } } });
     second.close();
+  });
+
+  it('stops the source of a stream whose client went away', async () => {
+    const { eventStream, publish, listening } = fixture();
+    const reader = (await eventStream('subscription { ticks { n } }')).body?.getReader();
+    if (!reader) throw new Error('no event stream');
+    await reader.read(); // the opening keep-alive comment: the subscription runs
+    publish({ n: 1 });
+    await reader.read();
+    expect(listening()).toBe(1);
+    await reader.cancel();
+    await vi.waitFor(() => expect(listening()).toBe(0));
+  });
+
+  it('sends the bytes and headers Yoga sends itself, errors included', async () => {
+    const countdown = 'subscription { countdown(from: 3) { n check } }';
+    const ours = await fixture().eventStream(countdown);
+    const yogas = await fixture({ shared: false }).eventStream(countdown);
+    const text = await ours.text();
+    expect(text).toBe(await yogas.text());
+    expect(ours.status).toBe(yogas.status);
+    expect([...ours.headers]).toEqual([...yogas.headers]);
+    // The events really carried the errors whose internals both leave out.
+    expect(text).toContain('"code":"REFUSED"');
+    expect(text).toContain('"code":"INTERNAL_SERVER_ERROR"');
+    expect(text).not.toContain('unexpected');
+    expect(text).not.toContain('403');
+    expect(text.endsWith('event: complete\ndata:\n\n')).toBe(true);
+  });
+
+  it('writes the same encoded bytes to every stream of a shared result', async () => {
+    const { eventStream, publish } = fixture();
+    const sharedQuery = 'subscription { ticks { n } }';
+    const readers = await Promise.all(
+      [eventStream(sharedQuery), eventStream(sharedQuery)].map(async (response) => {
+        const reader = (await response).body?.getReader();
+        if (!reader) throw new Error('no event stream');
+        await reader.read(); // the opening keep-alive comment: the subscription runs
+        return reader;
+      }),
+    );
+    publish({ n: 1 });
+    const [first, second] = await Promise.all(readers.map(async (reader) => (await reader.read()).value));
+    expect(new TextDecoder().decode(first)).toBe('event: next\ndata: {"data":{"ticks":{"n":1}}}\n\n');
+    // One buffer, not an equal copy per subscriber.
+    expect(second?.buffer).toBe(first?.buffer);
+    expect(second?.byteOffset).toBe(first?.byteOffset);
+    for (const reader of readers) await reader.cancel();
   });
 });
