@@ -1,17 +1,19 @@
-import {
-  type AlertEventInput,
-  changeAlertLevel,
-  createAlertRule,
-  insertAlert,
-  recordAlertEvent,
-} from '@bisa/db/alerts.ts';
+import { changeAlertLevel, insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { globalId, openSubscription, type SubscriptionEvent } from './testing.ts';
+import {
+  alertTransition,
+  execute,
+  globalId,
+  openAwasAlert,
+  openSubscription,
+  type SubscriptionEvent,
+  signInCookie,
+} from './testing.ts';
 
 // Alerts through GraphQL against the real PostgreSQL. The alert is opened the way the ingest
 // evaluator opens one, through the shared repository functions (insertAlert, recordAlertEvent
@@ -27,24 +29,11 @@ const FLOOD = globalId('Programme', 'flood-early-warning');
 
 type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin';
 
-interface Answer<T> {
-  data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function graphql<T = Record<string, unknown>>(
+const graphql = <T = Record<string, unknown>>(
   caller: Caller,
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<Answer<T>> {
-  const cookie = cookies.get(caller);
-  const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as Answer<T>;
-}
+) => execute<T>(gateway.yoga, query, variables, cookies.get(caller));
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -55,15 +44,7 @@ beforeAll(async () => {
   for (const role of ['VIEWER', 'OPERATOR', 'ADMIN'] as const) {
     const email = `${role.toLowerCase()}@alerts.example`;
     await prisma.user.create({ data: { email, name: `${role} user`, role, passwordHash } });
-    const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }',
-        variables: { e: email, p: PASSWORD },
-      }),
-    });
-    cookies.set(role.toLowerCase(), (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '');
+    cookies.set(role.toLowerCase(), await signInCookie(gateway.yoga, email, PASSWORD));
   }
 });
 
@@ -324,54 +305,12 @@ describe('alerts through GraphQL', () => {
 
   it('streams to a screen for some levels the alerts that enter or leave them, and nothing else', async () => {
     const datastreamId = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
-    const newRule = (name: string) =>
-      createAlertRule(db.database.sql, {
-        name,
-        kind: 'THRESHOLD',
-        target: { datastreamId },
-        levels: [
-          { level: 'SIAGA', raise: 3, clear: 2.8 },
-          { level: 'AWAS', raise: 3.5, clear: 3.3 },
-        ],
-      });
-    const event = (
-      alertId: string,
-      e: Pick<AlertEventInput, 'type' | 'fromLevel' | 'toLevel' | 'toState'>,
-    ) => ({
-      alertId,
-      at: new Date(),
-      fromState: e.type === 'opened' ? null : ('OPEN' as const),
-      value: 3.6,
-      readingTime: new Date(),
-      actor: null,
-      note: null,
-      ...e,
-    });
-    const openAwas = (ruleId: string) =>
-      db.database.sql.transaction(async (tx) => {
-        const now = new Date();
-        const id = await insertAlert(tx, {
-          ruleId,
-          datastreamId,
-          level: 'AWAS',
-          value: 3.6,
-          openedAt: now,
-          now,
-        });
-        if (!id) throw new Error('an alert was open already');
-        await recordAlertEvent(
-          tx,
-          event(id, { type: 'opened', fromLevel: 'NORMAL', toLevel: 'AWAS', toState: 'OPEN' }),
-        );
-        return id;
-      });
-
     const screen = await openSubscription(
       async (url, init) => gateway.yoga.fetch(url, init),
       'http://gateway.test/graphql',
       `subscription { alertChanged(programmeId: "${FLOOD}", levels: ["AWAS"]) { id state level } }`,
     );
-    const first = await openAwas(await newRule('AWAS screen 1'));
+    const first = await openAwasAlert(db.database.sql, datastreamId, 'AWAS screen 1');
     expect(await screen.next()).toEqual({
       data: { alertChanged: { id: globalId('Alert', first), state: 'OPEN', level: 'AWAS' } },
     });
@@ -385,7 +324,7 @@ describe('alerts through GraphQL', () => {
       });
       await recordAlertEvent(
         tx,
-        event(first, { type: 'deescalated', fromLevel: 'AWAS', toLevel: 'SIAGA', toState: 'OPEN' }),
+        alertTransition(first, { type: 'deescalated', fromLevel: 'AWAS', toLevel: 'SIAGA', toState: 'OPEN' }),
       );
     });
     expect(await screen.next()).toEqual({
@@ -396,7 +335,7 @@ describe('alerts through GraphQL', () => {
       id: globalId('Alert', first),
     });
     expect(acked.errors).toBeUndefined();
-    const second = await openAwas(await newRule('AWAS screen 2'));
+    const second = await openAwasAlert(db.database.sql, datastreamId, 'AWAS screen 2');
     expect(await screen.next()).toEqual({
       data: { alertChanged: { id: globalId('Alert', second), state: 'OPEN', level: 'AWAS' } },
     });

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
 import { readSeriesFromHourlyAggregate, readSeriesFromReadings } from './repositories/readings.ts';
-import { execute, globalId, insertReadings } from './testing.ts';
+import { execute, globalId, insertReadings, signInCookie } from './testing.ts';
 
 // On the embedded database (PGlite with TimescaleDB) whole-hour series come from the
 // `reading_hourly` continuous aggregate; they must equal what the raw readings give.
@@ -84,14 +84,7 @@ describe('series on TimescaleDB', () => {
 
 describe('alerts on the embedded database', () => {
   it('acknowledges and closes an alert through GraphQL (shared SQL inside a Prisma transaction on PGlite)', async () => {
-    const signIn = await gateway.yoga.fetch('http://gateway.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation { signIn(email: "operator@contoh.bisa.id", password: "sample-operator") { id } }',
-      }),
-    });
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const cookie = await signInCookie(gateway.yoga, 'operator@contoh.bisa.id', 'sample-operator');
     const ruleId = await createAlertRule(database.sql, {
       name: 'embedded test',
       kind: 'THRESHOLD',
@@ -107,19 +100,13 @@ describe('alerts on the embedded database', () => {
       openedAt: now,
       now,
     });
-    const act = async (mutation: 'acknowledgeAlert' | 'closeAlert') => {
-      const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({
-          query: `mutation ($id: ID!) { ${mutation}(id: $id, note: "uji") { state events { type actor } } }`,
-          variables: { id: globalId('Alert', alertId ?? '') },
-        }),
-      });
-      return (await response.json()) as {
-        data?: Record<string, { state: string; events: { type: string }[] }>;
-      };
-    };
+    const act = (mutation: 'acknowledgeAlert' | 'closeAlert') =>
+      execute<Record<string, { state: string; events: { type: string }[] }>>(
+        gateway.yoga,
+        `mutation ($id: ID!) { ${mutation}(id: $id, note: "uji") { state events { type actor } } }`,
+        { id: globalId('Alert', alertId ?? '') },
+        cookie,
+      );
     expect((await act('acknowledgeAlert')).data?.acknowledgeAlert).toMatchObject({
       state: 'ACKNOWLEDGED',
       events: [{ type: 'ACKNOWLEDGED' }],

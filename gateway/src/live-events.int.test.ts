@@ -1,10 +1,4 @@
-import {
-  type AlertEventInput,
-  changeAlertLevel,
-  createAlertRule,
-  insertAlert,
-  recordAlertEvent,
-} from '@bisa/db/alerts.ts';
+import { changeAlertLevel, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
@@ -12,7 +6,16 @@ import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { globalId, insertReadings, openSubscription, type SubscriptionEvent } from './testing.ts';
+import {
+  alertTransition,
+  execute,
+  globalId,
+  insertReadings,
+  openAwasAlert,
+  openSubscription,
+  type SubscriptionEvent,
+  signInCookie,
+} from './testing.ts';
 
 // liveEvents against the real PostgreSQL: each part must send what its separate field sends,
 // in the same order and to the same callers. Readings, alerts and reports enter the way they
@@ -32,15 +35,8 @@ const FLOOD_KPI = globalId('Kpi', 'flood-villages-reached');
 
 type Caller = 'anonymous' | 'viewer' | 'reporter' | 'admin';
 
-async function graphql(caller: Caller, query: string, variables: Record<string, unknown> = {}) {
-  const cookie = cookies.get(caller);
-  const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as SubscriptionEvent & { data?: Record<string, { id: string }> };
-}
+const graphql = (caller: Caller, query: string, variables: Record<string, unknown> = {}) =>
+  execute<Record<string, { id: string }>>(gateway.yoga, query, variables, cookies.get(caller));
 
 function subscribe(query: string, caller: Caller = 'anonymous') {
   const cookie = cookies.get(caller);
@@ -73,15 +69,7 @@ beforeAll(async () => {
     await prisma.user.create({
       data: { email, name: `${user.key} user`, role: user.role, agencyId: user.agencyId, passwordHash },
     });
-    const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }',
-        variables: { e: email, p: PASSWORD },
-      }),
-    });
-    cookies.set(user.key, (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '');
+    cookies.set(user.key, await signInCookie(gateway.yoga, email, PASSWORD));
   }
   const kpi = await prisma.kpi.findUniqueOrThrow({ where: { id: 'flood-villages-reached' } });
   observedOn = new Date(kpi.periodStart.getTime() + 86_400_000).toISOString().slice(0, 10);
@@ -93,50 +81,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const alertEvent = (
-  alertId: string,
-  e: Pick<AlertEventInput, 'type' | 'fromLevel' | 'toLevel' | 'toState'>,
-) => ({
-  alertId,
-  at: new Date(),
-  fromState: e.type === 'opened' ? null : ('OPEN' as const),
-  value: 3.6,
-  readingTime: new Date(),
-  actor: null,
-  note: null,
-  ...e,
-});
-
-/** Opens an AWAS alert on the river gauge the way the ingest evaluator does. */
-async function openAlert(name: string): Promise<string> {
-  const ruleId = await createAlertRule(db.database.sql, {
-    name,
-    kind: 'THRESHOLD',
-    target: { datastreamId: waterLevel },
-    levels: [
-      { level: 'SIAGA', raise: 3, clear: 2.8 },
-      { level: 'AWAS', raise: 3.5, clear: 3.3 },
-    ],
-  });
-  return db.database.sql.transaction(async (tx) => {
-    const now = new Date();
-    const id = await insertAlert(tx, {
-      ruleId,
-      datastreamId: waterLevel,
-      level: 'AWAS',
-      value: 3.6,
-      openedAt: now,
-      now,
-    });
-    if (!id) throw new Error('an alert was open already');
-    await recordAlertEvent(
-      tx,
-      alertEvent(id, { type: 'opened', fromLevel: 'NORMAL', toLevel: 'AWAS', toState: 'OPEN' }),
-    );
-    return id;
-  });
-}
-
 const commit = (readings: { datastreamId: number; time: string; value: number }[]) =>
   db.database.sql.transaction((tx) => notifyReadingsCommitted(tx, readings));
 
@@ -146,7 +90,7 @@ const REPORT = 'value status reviewer';
 
 describe('liveEvents subscription', () => {
   it("sends each part's events as its own field does, in its order, interleaved as they come", async () => {
-    const openBefore = await openAlert('open before the screen');
+    const openBefore = await openAwasAlert(db.database.sql, waterLevel, 'open before the screen');
     const separate = {
       readings: await subscribe(`subscription { readingsCommitted(programmeId: "${FLOOD}") { ${READING} } }`),
       alerts: await subscribe(`subscription { alertChanged(programmeId: "${FLOOD}") { ${ALERT} } }`),
@@ -203,7 +147,12 @@ describe('liveEvents subscription', () => {
       });
       await recordAlertEvent(
         tx,
-        alertEvent(openBefore, { type: 'deescalated', fromLevel: 'AWAS', toLevel: 'SIAGA', toState: 'OPEN' }),
+        alertTransition(openBefore, {
+          type: 'deescalated',
+          fromLevel: 'AWAS',
+          toLevel: 'SIAGA',
+          toState: 'OPEN',
+        }),
       );
     });
     expect((await next()).data).toMatchObject({
@@ -287,7 +236,7 @@ describe('liveEvents subscription', () => {
   });
 
   it('shows each caller what the separate field shows them: a name only to the signed-in', async () => {
-    const alertId = await openAlert('acknowledged on the wall');
+    const alertId = await openAwasAlert(db.database.sql, waterLevel, 'acknowledged on the wall');
     const acknowledged = await graphql(
       'admin',
       'mutation ($id: ID!) { acknowledgeAlert(id: $id) { state } }',

@@ -1,22 +1,82 @@
-import type { SqlQueryable } from '@bisa/db/sql-client.ts';
+import { type AlertEventInput, createAlertRule, insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
+import type { SqlClient, SqlQueryable } from '@bisa/db/sql-client.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GatewayYoga } from './yoga.ts';
 
-/** Test helper: one GraphQL request through `yoga.fetch`, no port. */
+/** Test helper: one GraphQL request through `yoga.fetch`, no port; `cookie` signs it in. */
 export async function execute<T>(
   yoga: GatewayYoga,
   query: string,
   variables: Record<string, unknown> = {},
+  cookie?: string,
 ): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
   const response = await yoga.fetch('http://gateway.test/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as {
     data?: T;
     errors?: { message: string; extensions?: { code?: string } }[];
   };
+}
+
+/** Test helper: signs in through the API, as the dashboard does; the session cookie for `cookie:`. */
+export async function signInCookie(yoga: GatewayYoga, email: string, password: string): Promise<string> {
+  const response = await yoga.fetch('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }',
+      variables: { e: email, p: password },
+    }),
+  });
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+  if (!cookie) throw new Error(`${email} could not sign in: ${await response.text()}`);
+  return cookie;
+}
+
+/** Test fixture: an alert transition as the ingest evaluator records it (value 3.6, no actor). */
+export function alertTransition(
+  alertId: string,
+  e: Pick<AlertEventInput, 'type' | 'fromLevel' | 'toLevel' | 'toState'>,
+): AlertEventInput {
+  return {
+    alertId,
+    at: new Date(),
+    fromState: e.type === 'opened' ? null : 'OPEN',
+    value: 3.6,
+    readingTime: new Date(),
+    actor: null,
+    note: null,
+    ...e,
+  };
+}
+
+/**
+ * Test fixture: a fresh SIAGA/AWAS river rule on `datastreamId` and its alert opened at AWAS,
+ * the way the ingest evaluator opens one (alert and "opened" event in one transaction).
+ */
+export async function openAwasAlert(sql: SqlClient, datastreamId: number, ruleName: string): Promise<string> {
+  const ruleId = await createAlertRule(sql, {
+    name: ruleName,
+    kind: 'THRESHOLD',
+    target: { datastreamId },
+    levels: [
+      { level: 'SIAGA', raise: 3, clear: 2.8 },
+      { level: 'AWAS', raise: 3.5, clear: 3.3 },
+    ],
+  });
+  return sql.transaction(async (tx) => {
+    const now = new Date();
+    const id = await insertAlert(tx, { ruleId, datastreamId, level: 'AWAS', value: 3.6, openedAt: now, now });
+    if (!id) throw new Error('an alert was open already');
+    await recordAlertEvent(
+      tx,
+      alertTransition(id, { type: 'opened', fromLevel: 'NORMAL', toLevel: 'AWAS', toState: 'OPEN' }),
+    );
+    return id;
+  });
 }
 
 /** The global id the API gives the object with this database id (see Node in schema.graphql). */
