@@ -207,7 +207,9 @@ function parseBisa(
         `${where}: ${field}: ${issue?.message ?? 'invalid'}; expected {"time": ISO 8601 with offset, "values": {"<metric>": number}}`,
       );
     }
-    const entries = Object.entries(parsed.data.values);
+    // The keys as sent: zod's record drops a "__proto__" key (own in JSON.parse's result), which
+    // would store the rest of the reading and lose that value silently; here it is refused below.
+    const entries = Object.entries((item as { values: Record<string, unknown> }).values);
     if (entries.length === 0) return reject('invalid_shape', `${where}: values is empty`);
     const values: Record<string, number> = {};
     for (const [key, value] of entries) {
