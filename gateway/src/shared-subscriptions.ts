@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import {
   createSourceEventStream,
@@ -10,6 +11,22 @@ import {
 } from 'graphql';
 import { type FetchAPI, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.ts';
+import { SUBSCRIBER_BACKLOG } from './pubsub.ts';
+
+/**
+ * Marks a subscription source as one every subscriber with the same `shareKey` may take over
+ * from the moment it subscribes: it sends nothing of its own first (no current values), it
+ * keeps no state per subscriber, and another subscriber's copy would yield the same events
+ * from then on. Subscribers of the same request to such a source share one copy of it (see
+ * `useSharedSubscriptionExecution`); `shareKey` says what the source was made from beyond the
+ * request, such as the datastreams a filter looked up when it subscribed.
+ */
+export function broadcastable<Item>(source: AsyncIterable<Item>, shareKey: string): AsyncIterable<Item> {
+  broadcastKeys.set(source, shareKey);
+  return source;
+}
+
+const broadcastKeys = new WeakMap<AsyncIterable<unknown>, string>();
 
 /**
  * Executes a subscription event once for every subscriber that asked the same thing, and sends
@@ -17,13 +34,21 @@ import type { GatewayContext } from './context.ts';
  *
  * Yoga executes, serialises and encodes each event once per subscriber: a control room or a
  * public wallboard with 1,000 open streams of the same subscription turns one commit into 1,000
- * identical executions, JSON documents and byte buffers. Here each subscriber still has its own
- * source stream (its own filter, its own "current values first"), but an event that reaches
- * several subscribers as the same object (pubsub.ts hands every listener the one event it
- * published) is executed once per distinct request: document, operation, variables and viewer.
- * What a result contains can depend only on those and on the event, so every subscriber gets
- * what its own execution would have produced, in its own order. The shared result is then
- * written to every stream as one server-sent event frame, encoded once (`sendEventStream`).
+ * identical executions, JSON documents and byte buffers. Here an event that reaches several
+ * subscribers as the same object (pubsub.ts hands every listener the one event it published)
+ * is executed once per distinct request: document, operation, variables and viewer. What a
+ * result contains can depend only on those and on the event, so every subscriber gets what its
+ * own execution would have produced, in its own order. The shared result is then written to
+ * every stream as one server-sent event frame, encoded once (`sendEventStream`).
+ *
+ * A source marked `broadcastable` goes further: subscribers of the same request to it share
+ * one copy of the source, and that copy writes each frame straight to every subscriber's
+ * stream (a broadcast). Otherwise every subscriber pulls every event through its own chain of
+ * async iterators (its pub/sub queue, its filter, the execution, Yoga's result mapping, its
+ * stream), each a promise or two per event: with 1,000 subscribers that chain cost more than
+ * the socket writes (docs/benchmarks.md). Each subscriber still has its own bounded queue, so
+ * one that lags loses only its own oldest events; a result with errors still goes through that
+ * subscriber's own Yoga chain, which masks them for its request.
  */
 export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'viewer'>> {
   // Each parsed document gets a number; Yoga's parser cache hands out one document per query text.
@@ -35,6 +60,9 @@ export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'v
   // The event frame of each shared result, encoded by whichever of its streams sends it first.
   const sharedFrames = new WeakMap<ExecutionResult, Buffer | null>();
   const subscriptionRequests = new WeakSet<Request>();
+  // The running broadcasts by request key and share key, and the subscriber each request is.
+  const broadcasts = new Map<string, Broadcast>();
+  const listenerOf = new WeakMap<Request, Listener>();
 
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
@@ -55,25 +83,34 @@ export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'v
         const validated = validateSubscriptionArgs(subscribeArgs);
         // Refusals of the request itself (a bad variable) are answered as Yoga's executor does.
         if (!('schema' in validated)) return subscribeFn(subscribeArgs);
-        return subscribeSharing(validated, key);
+        return subscribeSharing(validated, key, request);
       });
     },
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
       // For a subscription's stream Yoga offers server-sent events only, so a processor chosen
       // here is that one. A subscription refused before it started (not a stream) stays Yoga's.
       if (!resultProcessor || !isAsyncIterable(result) || !subscriptionRequests.has(request)) return;
+      const listener = listenerOf.get(request);
       setResultProcessor(
-        (stream, fetchAPI) => sendEventStream(stream as AsyncIterable<ExecutionResult>, fetchAPI, frameOf),
+        (stream, fetchAPI) =>
+          listener
+            ? listener.send(stream as AsyncIterable<ExecutionResult>, fetchAPI)
+            : sendEventStream(stream as AsyncIterable<ExecutionResult>, fetchAPI, frameOf),
         'text/event-stream',
       );
     },
   };
 
-  function subscribeSharing(validated: ValidatedSubscriptionArgs, key: string) {
-    const toResponse = (source: unknown) =>
-      isAsyncIterable(source)
-        ? mapSourceToResponseEvent(validated, source, (perEvent) => executeOnce(perEvent, key))
-        : source;
+  function subscribeSharing(validated: ValidatedSubscriptionArgs, key: string, request: Request | undefined) {
+    const toResponse = (source: unknown) => {
+      if (!isAsyncIterable(source)) return source;
+      const shareKey = broadcastKeys.get(source);
+      if (shareKey === undefined || !request)
+        return mapSourceToResponseEvent(validated, source, (perEvent) => executeOnce(perEvent, key));
+      const listener = join(JSON.stringify([key, shareKey]), validated, source);
+      listenerOf.set(request, listener);
+      return listener.results;
+    };
     const source = createSourceEventStream(validated);
     return source instanceof Promise ? source.then(toResponse) : toResponse(source);
   }
@@ -110,6 +147,189 @@ export function useSharedSubscriptionExecution(): Plugin<Pick<GatewayContext, 'v
     if (known === null) sharedFrames.set(result, frame);
     return frame;
   }
+
+  /**
+   * Adds a subscriber to the broadcast of its request and source, starting it with this
+   * subscriber's copy of the source if none runs; a later subscriber's own copy is closed
+   * unread (pubsub.ts listens only once a subscription is read, so it held nothing).
+   */
+  function join(broadcastKey: string, validated: ValidatedSubscriptionArgs, source: AsyncIterable<unknown>) {
+    let broadcast = broadcasts.get(broadcastKey);
+    if (broadcast) void closeUnread(source);
+    else {
+      broadcast = startBroadcast(validated, source, () => broadcasts.delete(broadcastKey));
+      broadcasts.set(broadcastKey, broadcast);
+    }
+    return broadcast.add();
+  }
+}
+
+async function closeUnread(source: AsyncIterable<unknown>) {
+  await source[Symbol.asyncIterator]().return?.();
+}
+
+/** One copy of a source, executed once per event, and the subscribers it writes to. */
+interface Broadcast {
+  add(): Listener;
+}
+
+/**
+ * Reads the source, executes each event with the arguments of the subscriber that started it
+ * (the request key makes them the same for all), and hands every subscriber the frame, or the
+ * result itself when it has errors. It stops the source once the last subscriber has gone.
+ */
+function startBroadcast(
+  validated: ValidatedSubscriptionArgs,
+  source: AsyncIterable<unknown>,
+  onStop: () => void,
+): Broadcast {
+  const listeners = new Set<Listener>();
+  const events = source[Symbol.asyncIterator]();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    onStop();
+  };
+  void (async () => {
+    try {
+      for (let next = await events.next(); !next.done; next = await events.next()) {
+        const result = await executeSubscriptionEvent({ ...validated, rootValue: next.value });
+        const item = result.errors?.length ? result : encodeEventFrame(result);
+        for (const listener of listeners) listener.deliver(item);
+      }
+      stop();
+      for (const listener of listeners) listener.end();
+    } catch (error) {
+      stop();
+      for (const listener of listeners) listener.fail(error as Error);
+    }
+  })();
+  return {
+    add() {
+      const listener = createListener(() => {
+        listeners.delete(listener);
+        if (listeners.size > 0) return;
+        // pubsub.ts and the filters on it end a pending read at once when returned.
+        stop();
+        void events.return?.();
+      });
+      listeners.add(listener);
+      return listener;
+    },
+  };
+}
+
+/**
+ * One subscriber of a broadcast: the frames waiting for its stream, at most SUBSCRIBER_BACKLOG
+ * of them (past that the oldest is dropped, as pubsub.ts does for a subscriber that lags), and
+ * its stream, which takes them as fast as its client reads. `results` is what Yoga sees as this
+ * subscription's stream: Yoga maps it (masking errors), and the results with errors are sent
+ * through that mapping, in their place among the frames.
+ */
+interface Listener {
+  results: AsyncIterableIterator<ExecutionResult>;
+  deliver(item: Buffer | ExecutionResult): void;
+  end(): void;
+  fail(error: Error): void;
+  send(mapped: AsyncIterable<ExecutionResult>, fetchAPI: FetchAPI): Response;
+}
+
+function createListener(onLeave: () => void): Listener {
+  // Masking logs and quotes the id of the request it masks for (yoga.ts), which is kept in the
+  // async context this subscriber joined in; the broadcast runs in its first subscriber's.
+  const inRequestContext = AsyncLocalStorage.snapshot();
+  const waiting: (Buffer | ExecutionResult)[] = [];
+  // Set once Yoga has this subscription's response made: its stream, and how to end it.
+  let out: { body: Readable; complete: () => void; mapped: AsyncIterator<ExecutionResult> } | undefined;
+  // The result with errors handed to Yoga's mapping while its answer is awaited.
+  let handedOver: ExecutionResult | undefined;
+  let mapping = false;
+  let wantsMore = false;
+  let sourceEnded = false;
+  let left = false;
+  let failure: Error | undefined;
+  const ended: IteratorResult<ExecutionResult> = { value: undefined, done: true };
+  const leave = () => {
+    if (left) return;
+    left = true;
+    waiting.length = 0;
+    onLeave();
+  };
+  const flush = () => {
+    if (!out || mapping || left) return;
+    const { body, complete } = out;
+    while (wantsMore && waiting.length > 0) {
+      const item = waiting.shift() as Buffer | ExecutionResult;
+      if (Buffer.isBuffer(item)) {
+        wantsMore = body.push(item);
+        continue;
+      }
+      handedOver = item;
+      mapping = true;
+      const { mapped } = out;
+      inRequestContext(() => mapped.next()).then(
+        ({ value }) => {
+          mapping = false;
+          if (value != null) wantsMore = body.push(encodeEventFrame(value));
+          flush();
+        },
+        (error: Error) => body.destroy(error),
+      );
+      return;
+    }
+    if (sourceEnded && waiting.length === 0) {
+      left = true;
+      complete();
+    }
+  };
+  return {
+    results: {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next() {
+        const result = handedOver;
+        handedOver = undefined;
+        return Promise.resolve(result ? { value: result, done: false } : ended);
+      },
+      return() {
+        leave();
+        return Promise.resolve(ended);
+      },
+    },
+    deliver(item) {
+      if (left || sourceEnded) return;
+      if (waiting.push(item) > SUBSCRIBER_BACKLOG) waiting.shift();
+      flush();
+    },
+    end() {
+      sourceEnded = true;
+      flush();
+    },
+    fail(error) {
+      failure = error;
+      out?.body.destroy(error);
+    },
+    send(stream, fetchAPI) {
+      const iterator = stream[Symbol.asyncIterator]();
+      return eventStreamResponse(fetchAPI, {
+        read(body, complete) {
+          if (failure) {
+            body.destroy(failure);
+            return;
+          }
+          out ??= { body, complete, mapped: iterator };
+          wantsMore = true;
+          flush();
+        },
+        stop() {
+          leave();
+          return iterator.return?.();
+        },
+      });
+    },
+  };
 }
 
 /** Yoga's keep-alive interval; a proxy closes a stream it sees idle for long. */
@@ -133,27 +353,45 @@ function sendEventStream(
   frameOf: (result: ExecutionResult) => Buffer,
 ): Response {
   const iterator = results[Symbol.asyncIterator]();
-  let ping: ReturnType<typeof setInterval> | undefined;
-  // Node asks for the next chunk only once the previous one is pushed, so one `next()` at a time.
-  const body = new Readable({
-    read() {
+  return eventStreamResponse(fetchAPI, {
+    // Node asks for the next chunk only once the previous one is pushed, so one `next()` at a time.
+    read(body, complete) {
       iterator.next().then(
         ({ value, done }) => {
           if (value != null) body.push(frameOf(value));
-          if (done) {
-            clearInterval(ping);
-            body.push(COMPLETE);
-            body.push(null);
-          }
+          if (done) complete();
         },
         (error: Error) => body.destroy(error),
       );
     },
+    stop: () => iterator.return?.(),
+  });
+}
+
+/**
+ * The response of a subscription's server-sent events, with the keep-alive comments; `read` is
+ * called each time Node wants more of the body (`complete` ends it), `stop` once when it has
+ * ended or its client left.
+ */
+function eventStreamResponse(
+  fetchAPI: FetchAPI,
+  feed: { read(body: Readable, complete: () => void): void; stop(): unknown },
+): Response {
+  let ping: ReturnType<typeof setInterval> | undefined;
+  const complete = () => {
+    clearInterval(ping);
+    body.push(COMPLETE);
+    body.push(null);
+  };
+  const body: Readable = new Readable({
+    read() {
+      feed.read(body, complete);
+    },
     destroy(error, callback) {
       clearInterval(ping);
-      Promise.resolve(iterator.return?.()).then(
+      Promise.resolve(feed.stop()).then(
         () => callback(error),
-        (returnError: Error) => callback(error ?? returnError),
+        (stopError: Error) => callback(error ?? stopError),
       );
     },
   });

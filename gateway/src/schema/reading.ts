@@ -1,7 +1,8 @@
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
 import { type DecodedId, idOf, notFound, parseDatastreamId } from '../errors.ts';
-import type { ReadingEvent } from '../pubsub.ts';
+import type { ReadingEvent, Subscription } from '../pubsub.ts';
+import { broadcastable } from '../shared-subscriptions.ts';
 
 export const Reading = builder.objectRef<ReadingEvent>('Reading').implement({
   description: 'One observation of a datastream.',
@@ -101,17 +102,18 @@ async function wantedDatastreams(
  */
 const keptByEvent = new WeakMap<ReadingEvent[], Map<string, ReadingEvent[]>>();
 
-/** Drops readings nobody asked for, and events left empty by that. */
-async function* onlyWanted(
-  events: AsyncIterable<ReadingEvent[]>,
+/**
+ * Drops readings nobody asked for, and events left empty by that. Not an async generator: a
+ * generator waiting for its next event cannot be returned before that event arrives, and a
+ * subscriber whose client left would keep listening until a reading it wants came.
+ */
+function onlyWanted(
+  events: Subscription<ReadingEvent[]>,
   wanted: Set<number> | undefined,
-): AsyncGenerator<ReadingEvent[]> {
-  const wantedKey = wanted ? [...wanted].sort((a, b) => a - b).join(',') : '';
-  for await (const readings of events) {
-    if (!wanted) {
-      yield readings;
-      continue;
-    }
+): AsyncIterable<ReadingEvent[]> {
+  if (!wanted) return broadcastable(events, 'every datastream');
+  const wantedKey = [...wanted].sort((a, b) => a - b).join(',');
+  const keep = (readings: ReadingEvent[]) => {
     let kept = keptByEvent.get(readings);
     if (!kept) {
       kept = new Map();
@@ -122,6 +124,22 @@ async function* onlyWanted(
       mine = readings.filter((reading) => wanted.has(reading.datastreamId));
       kept.set(wantedKey, mine);
     }
-    if (mine.length > 0) yield mine;
-  }
+    return mine;
+  };
+  const filtered: AsyncIterableIterator<ReadingEvent[]> = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) return next;
+        const mine = keep(next.value);
+        if (mine.length > 0) return { value: mine, done: false };
+      }
+    },
+    return: () => events.return(),
+  };
+  // Subscribers asking for the same datastreams may share one copy of this stream.
+  return broadcastable(filtered, wantedKey);
 }
