@@ -23,6 +23,11 @@ export interface GatewayTopics {
  */
 export const SUBSCRIBER_BACKLOG = 256;
 
+/** Queues `item` for a subscriber that lags, dropping its oldest once SUBSCRIBER_BACKLOG wait. */
+export function queueInBacklog<Item>(backlog: Item[], item: Item): void {
+  if (backlog.push(item) > SUBSCRIBER_BACKLOG) backlog.shift();
+}
+
 /** One subscriber's events; `return()` stops listening. */
 export interface Subscription<Item> extends AsyncIterableIterator<Item> {
   return(): Promise<IteratorResult<Item>>;
@@ -67,7 +72,7 @@ function subscription<Item>(target: EventTarget, topic: string): Subscription<It
     const item = (event as CustomEvent<Item>).detail;
     const reader = waiting.shift();
     if (reader) reader({ value: item, done: false });
-    else if (backlog.push(item) > SUBSCRIBER_BACKLOG) backlog.shift();
+    else queueInBacklog(backlog, item);
   };
   const ended: IteratorResult<Item> = { value: undefined, done: true };
   return {

@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import { type FetchAPI, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.ts';
-import { SUBSCRIBER_BACKLOG } from './pubsub.ts';
+import { queueInBacklog } from './pubsub.ts';
 
 /**
  * Marks a subscription source as one every subscriber with the same `shareKey` may take over
@@ -300,7 +300,7 @@ function createListener(onLeave: () => void): Listener {
     },
     deliver(item) {
       if (left || sourceEnded) return;
-      if (waiting.push(item) > SUBSCRIBER_BACKLOG) waiting.shift();
+      queueInBacklog(waiting, item);
       flush();
     },
     end() {
