@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openSubscription } from '@bisa/gateway/testing.ts';
 import type { MqttClient } from 'mqtt';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HubConfig } from './config.ts';
 import { Hub } from './hub.ts';
-import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
+import { connectSampleDevice, embeddedTestConfig, recordingLogger } from './testing.ts';
 
 // The whole embedded hub end to end: a device publishes over MQTT to the in-process broker,
 // ingest commits to the in-process TimescaleDB, and the gateway serves and streams it.
 
 let dataDir: string;
 let hub: Hub;
+const log = recordingLogger();
 let device: MqttClient;
 
 function hubConfig(simulatorEnabled: boolean): HubConfig {
@@ -73,10 +73,12 @@ async function datastreamId(thingId: string, key: string): Promise<string> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'bisa-hub-test-'));
-  hub = new Hub(hubConfig(false), pino({ level: 'silent' }));
+  hub = new Hub(hubConfig(false), log.logger);
   await hub.start();
   device = await connectSampleDevice(hub.addresses.mqtt);
 });
+
+afterEach((context) => log.printIfFailed(context));
 
 afterAll(async () => {
   await device?.endAsync(true);
@@ -148,7 +150,7 @@ describe('embedded hub', () => {
     await device.endAsync(true);
     await hub.stop();
 
-    hub = new Hub(hubConfig(true), pino({ level: 'silent' }));
+    hub = new Hub(hubConfig(true), log.logger);
     await hub.start();
     const after = await hub.database.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM reading');
     expect(after.rows[0]?.n).toBeGreaterThanOrEqual(before.rows[0]?.n ?? Number.NaN);

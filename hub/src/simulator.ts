@@ -2,7 +2,7 @@ import { encodeReadingsPayload } from '@bisa/contract/payload.ts';
 import { readingsTopic, statusTopic } from '@bisa/contract/topics.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { sampleValue } from './sample-signals.ts';
+import { type RandomSource, sampleValue } from './sample-signals.ts';
 
 export interface SimulatedDevice {
   id: string;
@@ -17,6 +17,8 @@ export interface SimulatorOptions {
   logger: Logger;
   /** How long a device stays quiet after readings from someone else (a drill) (default 60000 ms). */
   yieldMs?: number;
+  /** The noise of the sample signals (default Math.random). */
+  random?: RandomSource;
 }
 
 /**
@@ -31,8 +33,13 @@ export interface SimulatorOptions {
 export class Simulator {
   readonly #options: SimulatorOptions;
   readonly #clients: MqttClient[] = [];
-  /** Payloads this simulator published and has not yet seen come back. */
-  readonly #sent = new Set<string>();
+  /**
+   * Per device and payload, how many of its publications have not come back yet. Per device:
+   * two devices with the same metrics publish the same payload whenever their sampled values
+   * coincide (the rounding makes that frequent), and the second echo must still count as the
+   * device's own, or that device would go quiet as if a drill had taken over.
+   */
+  readonly #unechoed = new Map<string, number>();
   readonly #quietUntil = new Map<string, number>();
   readonly #offline = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
@@ -74,14 +81,26 @@ export class Simulator {
       this.#options.devices.map((device, index) => {
         const client = this.#clients[index];
         if (!client?.connected || this.#isYielding(device.id, time.getTime())) return Promise.resolve();
-        const values = Object.fromEntries(device.metrics.map((m) => [m, sampleValue(m, time)]));
+        const values = Object.fromEntries(
+          device.metrics.map((m) => [m, sampleValue(m, time, this.#options.random)]),
+        );
         const payload = encodeReadingsPayload([{ time, values }]);
         // Bounded: echoes lost while disconnected must not pile up.
-        if (this.#sent.size > 10_000) this.#sent.clear();
-        this.#sent.add(payload);
+        if (this.#unechoed.size > 10_000) this.#unechoed.clear();
+        const key = echoKey(device.id, payload);
+        this.#unechoed.set(key, (this.#unechoed.get(key) ?? 0) + 1);
         return client.publishAsync(readingsTopic(device.id), payload, { qos: 1 });
       }),
     );
+  }
+
+  #takeOwnEcho(deviceId: string, payload: string): boolean {
+    const key = echoKey(deviceId, payload);
+    const unechoed = this.#unechoed.get(key);
+    if (unechoed === undefined) return false;
+    if (unechoed > 1) this.#unechoed.set(key, unechoed - 1);
+    else this.#unechoed.delete(key);
+    return true;
   }
 
   #isYielding(deviceId: string, now: number): boolean {
@@ -99,7 +118,7 @@ export class Simulator {
       }
       return;
     }
-    if (this.#sent.delete(payload)) return;
+    if (this.#takeOwnEcho(deviceId, payload)) return;
     if (!this.#isYielding(deviceId, Date.now()))
       logger.info({ deviceId }, 'simulated device quiet: someone else publishes its readings (drill)');
     this.#quietUntil.set(deviceId, Date.now() + (this.#options.yieldMs ?? 60_000));
@@ -123,4 +142,8 @@ export class Simulator {
     }
     this.#clients.length = 0;
   }
+}
+
+function echoKey(deviceId: string, payload: string): string {
+  return `${deviceId}\n${payload}`;
 }

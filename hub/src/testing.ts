@@ -1,5 +1,7 @@
 import { sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import mqtt, { type MqttClient } from 'mqtt';
+import pino, { type Logger } from 'pino';
+import type { TestContext } from 'vitest';
 import type { HubConfig } from './config.ts';
 
 /**
@@ -27,3 +29,32 @@ export function connectSampleDevice(mqttUrl: string, deviceId = 'masamba-river-0
     reconnectPeriod: 0,
   });
 }
+
+/**
+ * A logger for tests that keeps what the hub logged at debug level and above in memory, so a
+ * test that fails can show how the hub got there (`printIfFailed` in an `afterEach`) while a
+ * passing run stays quiet.
+ */
+export function recordingLogger(): { logger: Logger; printIfFailed(context: TestContext): void } {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write(line: string) {
+        lines.push(line);
+        if (lines.length > RECORDED_LOG_LINES) lines.shift();
+      },
+    },
+  );
+  return {
+    logger,
+    printIfFailed({ task }) {
+      if (task.result?.state !== 'fail') return;
+      console.error(
+        `the hub's last ${lines.length} log lines before "${task.name}" failed:\n${lines.join('')}`,
+      );
+    },
+  };
+}
+
+const RECORDED_LOG_LINES = 2_000;
