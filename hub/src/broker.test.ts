@@ -1,9 +1,10 @@
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from './broker.ts';
+import { startTestBroker } from './testing.ts';
 
 /** Resolves with the arguments of the client's next `event` (mqtt.js typed emitters are not node:events emitters). */
 function nextEvent(client: MqttClient, event: 'message' | 'close'): Promise<unknown[]> {
@@ -32,22 +33,16 @@ async function connected(username: string, password: string, port?: number): Pro
   return client;
 }
 
+let testBroker: Awaited<ReturnType<typeof startTestBroker>>;
+
 beforeAll(async () => {
-  db = await createTestDatabase();
-  broker = new EmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    wsPort: 0,
-    sql: db.database.sql,
-    logger: pino({ level: 'silent' }),
-  });
-  await broker.start();
+  testBroker = await startTestBroker();
+  ({ db, broker } = testBroker);
 });
 
 afterAll(async () => {
   for (const client of clients) await client.endAsync(true);
-  await broker.stop();
-  await db.drop();
+  await testBroker.stop();
 });
 
 describe('embedded broker authentication', () => {

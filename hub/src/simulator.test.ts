@@ -1,26 +1,19 @@
 import { readingsTopic } from '@bisa/contract/topics.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedBroker } from './broker.ts';
+import type { EmbeddedBroker } from './broker.ts';
 import { SAMPLE_DEVICES } from './hub.ts';
 import { Simulator } from './simulator.ts';
+import { startTestBroker } from './testing.ts';
 
-let db: TestDatabase;
+let testBroker: Awaited<ReturnType<typeof startTestBroker>>;
 let broker: EmbeddedBroker;
 let observer: MqttClient;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  broker = new EmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    wsPort: 0,
-    sql: db.database.sql,
-    logger: pino({ level: 'silent' }),
-  });
-  await broker.start();
+  testBroker = await startTestBroker();
+  broker = testBroker.broker;
   observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
     ...broker.serviceCredentials,
     protocolVersion: 4,
@@ -30,8 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await observer?.endAsync(true);
-  await broker?.stop();
-  await db?.drop();
+  await testBroker?.stop();
 });
 
 describe('simulator', () => {

@@ -1,7 +1,9 @@
 import { sampleDeviceSecret } from '@bisa/db/sample-data.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import type { TestContext } from 'vitest';
+import { EmbeddedBroker, type EmbeddedBrokerOptions } from './broker.ts';
 import type { HubConfig } from './config.ts';
 
 /**
@@ -58,3 +60,30 @@ export function recordingLogger(): { logger: Logger; printIfFailed(context: Test
 }
 
 const RECORDED_LOG_LINES = 2_000;
+
+/**
+ * An embedded broker on free ports over a fresh test database (real PostgreSQL, seeded with the
+ * sample devices), without ingest unless `onDeviceMessage` is given; `stop` undoes both.
+ */
+export async function startTestBroker(
+  options: Pick<EmbeddedBrokerOptions, 'onDeviceMessage'> = {},
+): Promise<{ broker: EmbeddedBroker; db: TestDatabase; stop(): Promise<void> }> {
+  const db = await createTestDatabase();
+  const broker = new EmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    wsPort: 0,
+    sql: db.database.sql,
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
+  await broker.start();
+  return {
+    broker,
+    db,
+    async stop() {
+      await broker.stop();
+      await db.drop();
+    },
+  };
+}
