@@ -29,11 +29,12 @@ export type Reply =
   | { kind: 'copied'; seconds: number }
   /**
    * A rate run, by message (the nth has reading time firstTime + n ms): when it was handed to
-   * its publisher and when the broker's PUBACK resolved its publish; and how late each tick's
-   * timer fired. Times on the clock both processes share, `performance.timeOrigin +
-   * performance.now()`, in ms.
+   * its publisher and when the broker's PUBACK resolved its publish; how late each tick's timer
+   * fired, and how long each tick took to hand over its messages (mqtt.js writes them to the
+   * socket at the end of the tick, so a tick's first message leaves that much after its stamp).
+   * Times on the clock both processes share, `performance.timeOrigin + performance.now()`, in ms.
    */
-  | { kind: 'rated'; handedAt: number[]; ackedAt: number[]; tickLateMs: number[] };
+  | { kind: 'rated'; handedAt: number[]; ackedAt: number[]; tickLateMs: number[]; tickBusyMs: number[] };
 
 const now = () => performance.timeOrigin + performance.now();
 const reply = (message: Reply) => process.send?.(message);
@@ -68,12 +69,14 @@ async function main(url: string, connections: number, devices: readonly string[]
     const handedAt: number[] = new Array(total).fill(Number.NaN);
     const ackedAt: number[] = new Array(total).fill(Number.NaN);
     const tickLateMs: number[] = [];
+    const tickBusyMs: number[] = [];
     const tickMs = 10;
     const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
     const begin = performance.now();
     const pending: Promise<unknown>[] = [];
     let sent = 0;
     while (sent < total) {
+      const busy = performance.now();
       const due = Math.min(total, Math.floor(((performance.now() - begin) / 1000) * perSecond) + perTick);
       for (; sent < due; sent++) {
         const n = sent;
@@ -90,11 +93,12 @@ async function main(url: string, connections: number, devices: readonly string[]
         }
       }
       const asleep = performance.now();
+      tickBusyMs.push(asleep - busy);
       await new Promise((r) => setTimeout(r, tickMs));
       tickLateMs.push(performance.now() - asleep - tickMs);
     }
     await Promise.all(pending);
-    return { handedAt, ackedAt, tickLateMs };
+    return { handedAt, ackedAt, tickLateMs, tickBusyMs };
   }
 
   async function copy(command: Extract<Command, { kind: 'copy' }>): Promise<number> {

@@ -384,7 +384,7 @@ const t: LatencyTrace = {
 trace = t;
 const begin = now();
 command({ kind: 'rate', rate, total: latencyTotal, firstTime: latencyFirstTime });
-const { handedAt, ackedAt, tickLateMs } = await nextReply('rated');
+const { handedAt, ackedAt, tickLateMs, tickBusyMs } = await nextReply('rated');
 await waitUntil(() => t.notified >= latencyTotal);
 const achievedRate = latencyTotal / ((now() - begin) / 1000);
 trace = undefined;
@@ -454,6 +454,7 @@ console.log(
   `latency at ${rate} msg/s (achieved ${fmt(achievedRate)}): publish->commit ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${pct(100)}; mean batch ${((after.batchSize.sum - m.batchSize.sum) / Math.max(1, after.batchSize.count - m.batchSize.count)).toFixed(1)}`,
 );
 const sortedTicks = Float64Array.from(tickLateMs).sort();
+const sortedBusy = Float64Array.from(tickBusyMs).sort();
 if (stopWalSyncTrace) {
   const total = walSyncMs.reduce((a, ms) => a + ms, 0);
   console.log(
@@ -467,7 +468,7 @@ if (stopWalSyncTrace) {
   );
 }
 console.log(
-  `stages of each message (ms; the first is a round trip on the side, the other four add up to publish->commit):\n${stageLines.join('\n')}\n  commits of readings ${commitMs.length}: p50 ${percentile(commitMs, 50)} p99 ${percentile(commitMs, 99)} max ${percentile(commitMs, 100)} ms; event loop delay of this process p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} max ${(loopDelay.max / 1e6).toFixed(1)} ms; the publishers' 10 ms timer late by p50 ${percentile(sortedTicks, 50)} p99 ${percentile(sortedTicks, 99)} max ${percentile(sortedTicks, 100)} ms`,
+  `stages of each message (ms; the first is a round trip on the side, the other four add up to publish->commit):\n${stageLines.join('\n')}\n  commits of readings ${commitMs.length}: p50 ${percentile(commitMs, 50)} p99 ${percentile(commitMs, 99)} max ${percentile(commitMs, 100)} ms; event loop delay of this process p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} max ${(loopDelay.max / 1e6).toFixed(1)} ms; the publishers' 10 ms timer late by p50 ${percentile(sortedTicks, 50)} p99 ${percentile(sortedTicks, 99)} max ${percentile(sortedTicks, 100)} ms, a tick's messages handed over (written at its end) in p50 ${percentile(sortedBusy, 50)} p99 ${percentile(sortedBusy, 99)} max ${percentile(sortedBusy, 100)} ms`,
 );
 
 await stopListening();
