@@ -368,7 +368,7 @@ const readingTableMb =
 const walSyncMethod = (await db.database.sql.query<{ wal_sync_method: string }>('SHOW wal_sync_method'))
   .rows[0]?.wal_sync_method;
 const stopWalSyncTrace = values['trace-wal-sync'] ? await traceWalSyncs() : undefined;
-const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+const loopDelay = monitorEventLoopDelay();
 loopDelay.enable();
 const latencyFirstTime = takeTimes(latencyTotal);
 const stages = () => new Float64Array(latencyTotal).fill(Number.NaN);
@@ -382,11 +382,13 @@ const t: LatencyTrace = {
   commitMs: [],
 };
 trace = t;
+const latencyCpuStart = await cpuMark();
 const begin = now();
 command({ kind: 'rate', rate, total: latencyTotal, firstTime: latencyFirstTime });
 const { handedAt, ackedAt, tickLateMs, tickBusyMs } = await nextReply('rated');
 await waitUntil(() => t.notified >= latencyTotal);
 const achievedRate = latencyTotal / ((now() - begin) / 1000);
+const latencyCpu = await cpuPerThousand(latencyCpuStart, latencyTotal);
 trace = undefined;
 loopDelay.disable();
 const walSyncMs = Float64Array.from((await stopWalSyncTrace?.()) ?? []).sort();
@@ -439,7 +441,7 @@ console.log(
 console.log(
   `ingest (ack/commit) ${fmt(messages / ingestSeconds)} msg/s  ${fmt((messages * batch) / ingestSeconds)} readings/s  ratio ${(bareSeconds / ingestSeconds).toFixed(2)}x bare  stored ${stored}/${messages * batch}  mean batch ${(m.batchSize.sum / Math.max(1, m.batchSize.count)).toFixed(1)} msg/commit`,
 );
-console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}`);
+console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}; latency phase ${latencyCpu}`);
 console.log(`raw COPY            ${fmt((messages * batch) / copySeconds)} readings/s`);
 const gcSummary = (pauses: { ms: number }[]) =>
   `${pauses.length} (total ${pauses.reduce((a, p) => a + p.ms, 0).toFixed(1)} ms, longest ${Math.max(0, ...pauses.map((p) => p.ms)).toFixed(1)} ms)`;
