@@ -20,6 +20,7 @@ export interface IngestWorkerDeps {
   /**
    * Called as a connection hands each message over, before it is validated or queued: lets
    * bench/ingest-throughput.ts time the stages of a message (broker to ingest, queued, commit).
+   * It runs inside the delivery: a throw counts as a failed commit, and the message is retried.
    */
   onReceived?: (message: IncomingMessage) => void;
   logger: Logger;
