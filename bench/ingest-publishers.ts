@@ -28,10 +28,13 @@ export type Reply =
   /** Seconds psql took for the COPY, from the first byte sent to its exit. */
   | { kind: 'copied'; seconds: number }
   /**
-   * When each message of a rate run was handed to its publisher, by reading time, on the clock
-   * both processes share: `performance.timeOrigin + performance.now()` in milliseconds.
+   * A rate run, by message (the nth has reading time firstTime + n ms): when it was handed to
+   * its publisher and when the broker's PUBACK resolved its publish; how late each tick's timer
+   * fired, and how long each tick took to hand over its messages (mqtt.js writes them to the
+   * socket at the end of the tick, so a tick's first message leaves that much after its stamp).
+   * Times on the clock both processes share, `performance.timeOrigin + performance.now()`, in ms.
    */
-  | { kind: 'rated'; publishedAt: [time: string, at: number][] };
+  | { kind: 'rated'; handedAt: number[]; ackedAt: number[]; tickLateMs: number[]; tickBusyMs: number[] };
 
 const now = () => performance.timeOrigin + performance.now();
 const reply = (message: Reply) => process.send?.(message);
@@ -57,27 +60,45 @@ async function main(url: string, connections: number, devices: readonly string[]
     );
   }
 
-  async function rate(perSecond: number, total: number, firstTime: number): Promise<[string, number][]> {
-    const publishedAt: [string, number][] = [];
+  async function rate(
+    perSecond: number,
+    total: number,
+    firstTime: number,
+  ): Promise<Omit<Extract<Reply, { kind: 'rated' }>, 'kind'>> {
+    // Numbers only, indexed by message: next to nothing for this process's garbage collector.
+    const handedAt: number[] = new Array(total).fill(Number.NaN);
+    const ackedAt: number[] = new Array(total).fill(Number.NaN);
+    const tickLateMs: number[] = [];
+    const tickBusyMs: number[] = [];
     const tickMs = 10;
     const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
     const begin = performance.now();
     const pending: Promise<unknown>[] = [];
     let sent = 0;
     while (sent < total) {
+      const busy = performance.now();
       const due = Math.min(total, Math.floor(((performance.now() - begin) / 1000) * perSecond) + perTick);
       for (; sent < due; sent++) {
-        const time = new Date(firstTime + sent).toISOString();
-        publishedAt.push([time, now()]);
-        const p = publishers[sent % publishers.length];
-        const body = JSON.stringify({ time, values: { water_level: sent } });
-        if (p)
-          pending.push(p.publishAsync(readingsTopic(devices[sent % devices.length] ?? ''), body, { qos: 1 }));
+        const n = sent;
+        const time = new Date(firstTime + n).toISOString();
+        handedAt[n] = now();
+        const p = publishers[n % publishers.length];
+        const body = JSON.stringify({ time, values: { water_level: n } });
+        if (p) {
+          pending.push(
+            p.publishAsync(readingsTopic(devices[n % devices.length] ?? ''), body, { qos: 1 }).then(() => {
+              ackedAt[n] = now();
+            }),
+          );
+        }
       }
+      const asleep = performance.now();
+      tickBusyMs.push(asleep - busy);
       await new Promise((r) => setTimeout(r, tickMs));
+      tickLateMs.push(performance.now() - asleep - tickMs);
     }
     await Promise.all(pending);
-    return publishedAt;
+    return { handedAt, ackedAt, tickLateMs, tickBusyMs };
   }
 
   async function copy(command: Extract<Command, { kind: 'copy' }>): Promise<number> {
@@ -122,10 +143,7 @@ async function main(url: string, connections: number, devices: readonly string[]
         await burst();
         reply({ kind: 'sent' });
       } else if (command.kind === 'rate') {
-        reply({
-          kind: 'rated',
-          publishedAt: await rate(command.rate, command.total, command.firstTime),
-        });
+        reply({ kind: 'rated', ...(await rate(command.rate, command.total, command.firstTime)) });
       } else if (command.kind === 'copy') {
         reply({ kind: 'copied', seconds: await copy(command) });
       } else {

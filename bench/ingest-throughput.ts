@@ -4,18 +4,20 @@
 // commit, N connections in a shared-subscription group), (3) a raw COPY of the same readings,
 // then (4) publish-to-commit latency at a fixed rate. The publishers run in a child process
 // (bench/ingest-publishers.ts), the same for every phase, as devices publish from elsewhere.
-// Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R] [--commits K]
+// Usage: node bench/ingest-throughput.ts [--messages N] [--batch B] [--connections C] [--rate R] [--commits K] [--trace-wal-sync]
 import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PerformanceObserver, constants as perf } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { READINGS_SUBSCRIPTION } from '@bisa/contract/topics.ts';
+import type { QueryOptions, SqlClient } from '@bisa/db/sql-client.ts';
 import { createTestDatabase } from '@bisa/db/testing.ts';
 import { createIngestWorker } from '@bisa/ingest/ingest-worker.ts';
+import { STORE_READINGS_STATEMENT } from '@bisa/ingest/repositories/readings.ts';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import type { Command, Reply } from './ingest-publishers.ts';
@@ -28,12 +30,13 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '5000' },
     commits: { type: 'string', default: '1' },
     'latency-seconds': { type: 'string', default: '4' },
+    'trace-wal-sync': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4] [--commits 1 batches committed at a time]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
+    'Usage: node bench/ingest-throughput.ts [--messages 4000] [--batch 10 readings/message] [--connections 8] [--rate 5000 msg/s] [--latency-seconds 4] [--commits 1 batches committed at a time] [--trace-wal-sync: time every WAL fdatasync of the test database backends in the latency phase, with perf trace, as root]\nNeeds PostgreSQL (DATABASE_URL or 127.0.0.1:5432), mosquitto and psql on PATH.',
   );
   process.exit(0);
 }
@@ -141,6 +144,46 @@ async function cpuPerThousand(start: CpuMark, count: number): Promise<string> {
   const per = (seconds: number) => ((seconds * 1000 * 1000) / count).toFixed(0);
   return `node ${per(end.node - start.node)}, publishers ${per(end.publishers - start.publishers)}, broker ${per(end.broker - start.broker)}, postgres ${per(database)}`;
 }
+/**
+ * Starts timing every fsync/fdatasync system call of the test database's backends (where
+ * PostgreSQL flushes the WAL at commit with the default wal_sync_method) with `perf trace`,
+ * which watches without stopping the processes. Resolves once perf runs; the returned function
+ * ends it and gives the calls' durations in ms.
+ */
+async function traceWalSyncs(): Promise<() => Promise<number[]>> {
+  const { rows } = await db.database.sql.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  const output = path.join(dir, 'wal-syncs.txt');
+  const perfTrace = spawn(
+    'perf',
+    ['trace', '-e', 'fsync,fdatasync', '-o', output, '-p', rows.map((r) => r.pid).join(',')],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => perfTrace.once('exit', () => resolve()));
+  // perf opens its output file once it is attached to every process.
+  for (let i = 0; ; i++) {
+    if (
+      await access(output).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (perfTrace.exitCode !== null || i > 200)
+      throw new Error('perf trace did not start (needs perf and root)');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return async () => {
+    perfTrace.kill('SIGINT');
+    await exited;
+    // Lines such as "  12.345 ( 2.101 ms): postgres/1234 fdatasync(fd: 7) = 0".
+    return [...(await readFile(output, 'utf8')).matchAll(/\(\s*([0-9.]+) ms\): \S+ f(?:data)?sync\(/g)].map(
+      (match) => Number(match[1]),
+    );
+  };
+}
+
 const ids = new Map<string, number>();
 for (const device of DEVICES) {
   const { rows } = await db.database.sql.query<{ id: number }>(
@@ -189,9 +232,55 @@ const bareCpu = await cpuPerThousand(cpu, messages);
 await nextReply('sent');
 await bare.endAsync();
 
-// (2) Ingest: C connections in a shared group, QoS 1, acknowledged after commit.
+/**
+ * When each message of the latency phase passed each stage, by message: the nth has reading time
+ * `firstTime` + n ms. Typed arrays, filled in place, so that the bookkeeping leaves next to
+ * nothing for the garbage collector of the process under test (a Map keyed by time strings did).
+ */
+interface LatencyTrace {
+  firstTime: number;
+  receivedAt: Float64Array;
+  commitStartedAt: Float64Array;
+  commitEndedAt: Float64Array;
+  notifiedAt: Float64Array;
+  notified: number;
+  /** Duration of each commit of readings, in ms. */
+  commitMs: number[];
+}
+let trace: LatencyTrace | undefined;
+const indexOf = (t: LatencyTrace, time: string | number) =>
+  (typeof time === 'string' ? Date.parse(time) : time) - t.firstTime;
+
+// (2) Ingest: C connections in a shared group, QoS 1, acknowledged after commit. During the
+// latency phase the bench records when each message reached ingest and when the commit of its
+// readings began and ended, to break every message's latency into its stages.
+const tracedSql: SqlClient = {
+  ...db.database.sql,
+  async query<Row>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+    const t = trace;
+    if (!t || options?.name !== STORE_READINGS_STATEMENT)
+      return db.database.sql.query<Row>(text, params, options);
+    const start = now();
+    const result = await db.database.sql.query<Row>(text, params, options);
+    const end = now();
+    t.commitMs.push(end - start);
+    // The second parameter lists the readings' times in epoch ms: {t1,t2,...} (readings.ts).
+    for (const ms of String(params?.[1]).slice(1, -1).split(',')) {
+      const n = indexOf(t, Number(ms));
+      t.commitStartedAt[n] = start;
+      t.commitEndedAt[n] = end;
+    }
+    return result;
+  },
+};
 const worker = createIngestWorker({
-  database: db.database,
+  database: { ...db.database, sql: tracedSql },
+  onReceived: (message) => {
+    const at = now();
+    if (trace)
+      trace.receivedAt[indexOf(trace, (JSON.parse(message.payload.toString()) as { time: string }).time)] =
+        at;
+  },
   mqtt: { url, clientId: `bench-ingest-${process.pid}`, protocolVersion: 5, sessionExpirySeconds: 60 },
   connections,
   shareGroup: 'bench',
@@ -226,12 +315,19 @@ const { seconds: copySeconds } = await nextReply('copied');
 // (4) Latency: single-reading messages at a fixed rate, publish -> committed NOTIFY. What else
 // happens meanwhile is recorded too, for the p99: pauses of this process's garbage collector,
 // checkpoints and autovacuum of the test database.
-const committedAt = new Map<string, number>();
+const latencyTotal = rate * latencySeconds;
 const stopListening = await db.database.sql.listen('bisa_readings_committed', (payload) => {
   const at = now();
-  for (const r of JSON.parse(payload) as { time: string }[]) committedAt.set(r.time, at);
+  const t = trace;
+  if (!t) return;
+  for (const r of JSON.parse(payload) as { time: string }[]) {
+    const n = indexOf(t, r.time);
+    if (n >= 0 && n < latencyTotal && Number.isNaN(t.notifiedAt[n])) {
+      t.notifiedAt[n] = at;
+      t.notified += 1;
+    }
+  }
 });
-const latencyTotal = rate * latencySeconds;
 const GC_KINDS = new Map([
   [perf.NODE_PERFORMANCE_GC_MINOR, 'minor'],
   [perf.NODE_PERFORMANCE_GC_MAJOR, 'major'],
@@ -269,31 +365,73 @@ const readingTableMb =
       .rows[0]?.bytes ?? 0,
   ) /
   2 ** 20;
+const walSyncMethod = (await db.database.sql.query<{ wal_sync_method: string }>('SHOW wal_sync_method'))
+  .rows[0]?.wal_sync_method;
+const stopWalSyncTrace = values['trace-wal-sync'] ? await traceWalSyncs() : undefined;
+// It samples on a timer every LOOP_SAMPLE_MS and records the time between samples: the delay is what exceeds that.
+const LOOP_SAMPLE_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+const loopDelayMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_SAMPLE_MS).toFixed(1);
+loopDelay.enable();
+const latencyFirstTime = takeTimes(latencyTotal);
+const stages = () => new Float64Array(latencyTotal).fill(Number.NaN);
+const t: LatencyTrace = {
+  firstTime: latencyFirstTime,
+  receivedAt: stages(),
+  commitStartedAt: stages(),
+  commitEndedAt: stages(),
+  notifiedAt: stages(),
+  notified: 0,
+  commitMs: [],
+};
+trace = t;
+const latencyCpuStart = await cpuMark();
 const begin = now();
-command({ kind: 'rate', rate, total: latencyTotal, firstTime: takeTimes(latencyTotal) });
-const { publishedAt } = await nextReply('rated');
-await waitUntil(() => committedAt.size >= latencyTotal);
+command({ kind: 'rate', rate, total: latencyTotal, firstTime: latencyFirstTime });
+const { handedAt, ackedAt, tickLateMs, tickBusyMs } = await nextReply('rated');
+await waitUntil(() => t.notified >= latencyTotal);
 const achievedRate = latencyTotal / ((now() - begin) / 1000);
+const latencyCpu = await cpuPerThousand(latencyCpuStart, latencyTotal);
+trace = undefined;
+loopDelay.disable();
+const walSyncMs = Float64Array.from((await stopWalSyncTrace?.()) ?? []).sort();
 gcObserver.disconnect();
 const maintenanceAfter = await maintenance();
 const maintenanceDuring = (key: 'checkpoints' | 'vacuums' | 'analyzes') =>
   Number(maintenanceAfter?.[key] ?? 0) - Number(maintenanceBefore?.[key] ?? 0);
-const latencyOf = ([t, at]: [string, number]) => (committedAt.get(t) ?? Number.NaN) - at;
-const percentile = (sorted: readonly number[], p: number) =>
+const percentile = (sorted: ArrayLike<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);
-const latencies = publishedAt.map(latencyOf).sort((a, b) => a - b);
+const at = (times: ArrayLike<number>, n: number) => times[n] ?? Number.NaN;
+// The stages of each message: handed to its publisher, received by ingest, its commit started
+// and ended, its NOTIFY seen here. The broker's PUBACK back at the publisher is a side path.
+const STAGES: [name: string, of: (n: number) => number][] = [
+  ['publish->PUBACK at the publisher (aside)', (n) => at(ackedAt, n) - at(handedAt, n)],
+  ['publish->ingest receipt', (n) => at(t.receivedAt, n) - at(handedAt, n)],
+  ['receipt->commit start (queued)', (n) => at(t.commitStartedAt, n) - at(t.receivedAt, n)],
+  ['commit start->end', (n) => at(t.commitEndedAt, n) - at(t.commitStartedAt, n)],
+  ['commit end->NOTIFY seen', (n) => at(t.notifiedAt, n) - at(t.commitEndedAt, n)],
+];
+const latencyOf = (n: number) => at(t.notifiedAt, n) - at(handedAt, n);
+const messagesOf = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+const everyMessage = messagesOf(0, latencyTotal);
+const sortedOf = (list: readonly number[], of: (n: number) => number) => Float64Array.from(list, of).sort();
+const latencies = sortedOf(everyMessage, latencyOf);
 const pct = (p: number) => percentile(latencies, p);
+const p99Ms = Number(pct(99));
+/** The messages at or above the p99: where their time went is what the tail is made of. */
+const slowest = everyMessage.filter((n) => latencyOf(n) >= p99Ms);
+const mean = (values: readonly number[]) => values.reduce((a, v) => a + v, 0) / Math.max(1, values.length);
 // p99 of each second of the run, in publishing order: a slow start points at what the phases
 // before left behind, spikes spread out at something recurring.
-const perSecondP99 = Array.from({ length: latencySeconds }, (_, second) =>
-  percentile(
-    publishedAt
-      .slice(second * rate, (second + 1) * rate)
-      .map(latencyOf)
-      .sort((a, b) => a - b),
-    99,
-  ),
-);
+const perSecondP99 = (of: (n: number) => number) =>
+  Array.from({ length: latencySeconds }, (_, second) =>
+    percentile(sortedOf(messagesOf(second * rate, Math.min(latencyTotal, (second + 1) * rate)), of), 99),
+  ).join(', ');
+const stageLines = STAGES.map(([name, of]) => {
+  const sorted = sortedOf(everyMessage, of);
+  return `  ${name.padEnd(40)} p50 ${percentile(sorted, 50)} p90 ${percentile(sorted, 90)} p99 ${percentile(sorted, 99)} max ${percentile(sorted, 100)}; slowest 1% mean ${mean(slowest.map(of)).toFixed(1)}; p99 per second ${perSecondP99(of)}`;
+});
+const commitMs = Float64Array.from(t.commitMs).sort();
 const after = worker.metrics();
 
 const fmt = (n: number) => n.toFixed(0);
@@ -306,7 +444,7 @@ console.log(
 console.log(
   `ingest (ack/commit) ${fmt(messages / ingestSeconds)} msg/s  ${fmt((messages * batch) / ingestSeconds)} readings/s  ratio ${(bareSeconds / ingestSeconds).toFixed(2)}x bare  stored ${stored}/${messages * batch}  mean batch ${(m.batchSize.sum / Math.max(1, m.batchSize.count)).toFixed(1)} msg/commit`,
 );
-console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}`);
+console.log(`CPU ms per 1,000 messages: bare ${bareCpu}; ingest ${ingestCpu}; latency phase ${latencyCpu}`);
 console.log(`raw COPY            ${fmt((messages * batch) / copySeconds)} readings/s`);
 const gcSummary = (pauses: { ms: number }[]) =>
   `${pauses.length} (total ${pauses.reduce((a, p) => a + p.ms, 0).toFixed(1)} ms, longest ${Math.max(0, ...pauses.map((p) => p.ms)).toFixed(1)} ms)`;
@@ -315,10 +453,27 @@ console.log(
   `before the latency run: heap used ${heapBeforeMb.toFixed(0)} MB, reading table and indexes ${readingTableMb.toFixed(0)} MB, page cache not yet on disk ${unwrittenBeforeMb.toFixed(0)} MB`,
 );
 console.log(
-  `during the latency run: GC in this process (incremental marking: start to end, not one pause): ${[...new Set(gcPauses.map((p) => p.kind))].map((kind) => `${kind} ${gcSummary(gcPauses.filter((p) => p.kind === kind))}`).join(', ')}; mean commit ${(((after.commitSeconds.sum - m.commitSeconds.sum) / Math.max(1, latencyCommits)) * 1000).toFixed(2)} ms over ${latencyCommits} commits; checkpoints (whole server) ${maintenanceDuring('checkpoints')}, autovacuums ${maintenanceDuring('vacuums')}, autoanalyzes ${maintenanceDuring('analyzes')}; p99 per second ${perSecondP99.join(', ')} ms`,
+  `during the latency run: GC in this process (incremental marking: start to end, not one pause): ${[...new Set(gcPauses.map((p) => p.kind))].map((kind) => `${kind} ${gcSummary(gcPauses.filter((p) => p.kind === kind))}`).join(', ')}; mean commit ${(((after.commitSeconds.sum - m.commitSeconds.sum) / Math.max(1, latencyCommits)) * 1000).toFixed(2)} ms over ${latencyCommits} commits; checkpoints (whole server) ${maintenanceDuring('checkpoints')}, autovacuums ${maintenanceDuring('vacuums')}, autoanalyzes ${maintenanceDuring('analyzes')}; p99 per second ${perSecondP99(latencyOf)} ms`,
 );
 console.log(
   `latency at ${rate} msg/s (achieved ${fmt(achievedRate)}): publish->commit ms p50 ${pct(50)} p95 ${pct(95)} p99 ${pct(99)} max ${pct(100)}; mean batch ${((after.batchSize.sum - m.batchSize.sum) / Math.max(1, after.batchSize.count - m.batchSize.count)).toFixed(1)}`,
+);
+const sortedTicks = Float64Array.from(tickLateMs).sort();
+const sortedBusy = Float64Array.from(tickBusyMs).sort();
+if (stopWalSyncTrace) {
+  const total = walSyncMs.reduce((a, ms) => a + ms, 0);
+  console.log(
+    `WAL flushes of the test database's backends (perf trace, wal_sync_method ${walSyncMethod}): ${walSyncMs.length} fsync/fdatasync calls for ${commitMs.length} commits of readings, p50 ${percentile(walSyncMs, 50)} p90 ${percentile(walSyncMs, 90)} p99 ${percentile(walSyncMs, 99)} max ${percentile(walSyncMs, 100)} ms, over 10 ms ${walSyncMs.filter((ms) => ms > 10).length}; ${(
+      (100 * total) /
+        Math.max(
+          1e-9,
+          commitMs.reduce((a, ms) => a + ms, 0),
+        )
+    ).toFixed(0)}% of the commits' time`,
+  );
+}
+console.log(
+  `stages of each message (ms; the first is a round trip on the side, the other four add up to publish->commit):\n${stageLines.join('\n')}\n  commits of readings ${commitMs.length}: p50 ${percentile(commitMs, 50)} p99 ${percentile(commitMs, 99)} max ${percentile(commitMs, 100)} ms; event loop delay of this process p50 ${loopDelayMs(loopDelay.percentile(50))} p99 ${loopDelayMs(loopDelay.percentile(99))} max ${loopDelayMs(loopDelay.max)} ms; the publishers' 10 ms timer late by p50 ${percentile(sortedTicks, 50)} p99 ${percentile(sortedTicks, 99)} max ${percentile(sortedTicks, 100)} ms, a tick's messages handed over (written at its end) in p50 ${percentile(sortedBusy, 50)} p99 ${percentile(sortedBusy, 99)} max ${percentile(sortedBusy, 100)} ms`,
 );
 
 await stopListening();

@@ -169,6 +169,40 @@ describe('ingest worker (PostgreSQL + Mosquitto)', () => {
     expect(rows[0]?.time.getTime()).toBeGreaterThanOrEqual(time.getTime());
   });
 
+  it('tells onReceived of each message as it arrives, before it is acknowledged', async () => {
+    const time = uniqueTime();
+    const payload = reading(time, { water_level: 1.5 });
+    const seen: { topic: string; payload: string; acknowledgedBefore: number }[] = [];
+    const clientId = uniqueId('ingest-test-received');
+    const observed: IngestWorker = createIngestWorker({
+      database: db.database,
+      mqtt: { url: BROKER_URL, clientId },
+      onReceived: (message) => {
+        const text = message.payload.toString();
+        // Other test runs publish on the same topic: only this test's message counts.
+        if (text === payload) {
+          seen.push({
+            topic: message.topic,
+            payload: text,
+            acknowledgedBefore: observed.metrics().messagesAcknowledged,
+          });
+        }
+      },
+      logger,
+    });
+    workers.push({ worker: observed, clientId });
+    await observed.start();
+    await publish(TOPIC, payload);
+    await vi.waitFor(() => expect(seen).toHaveLength(1), WAIT);
+    expect(seen[0]).toMatchObject({ topic: TOPIC, payload });
+    await vi.waitFor(
+      () => expect(observed.metrics().messagesAcknowledged).toBeGreaterThan(seen[0]?.acknowledgedBefore ?? 0),
+      WAIT,
+    );
+    await expectStored('water_level', time, 1.5);
+    await observed.stop();
+  });
+
   it('stores a batch and keeps the newest reading as latest, ignoring an older one sent later', async () => {
     // Newer than every uniqueTime(), which are at least a minute old.
     const t1 = new Date(Date.now() - 50_000);

@@ -66,6 +66,9 @@ export async function upsertLatestReadings(
   await db.query(upsertLatestFrom(READING_ROWS), readingParams(rows));
 }
 
+/** The name `storeReadings` prepares its statement under; the throughput bench times commits by it. */
+export const STORE_READINGS_STATEMENT = 'ingest-store-readings';
+
 /**
  * What ingest commits for the readings of a batch of messages, as one statement: the new readings
  * (a redelivered one is left as it is), the latest reading per datastream, the sending devices
@@ -93,7 +96,7 @@ export async function storeReadings(
      -- A SELECT in WITH runs only when read; the data-modifying parts run in any case.
      SELECT (SELECT count(*) FROM fresh)::int AS inserted, (SELECT count(*) FROM notified) AS notifications`,
     [...readingParams(sorted), acceptedThingIds, READINGS_COMMITTED_CHANNEL],
-    { name: 'ingest-store-readings' },
+    { name: STORE_READINGS_STATEMENT },
   );
   return result[0]?.inserted ?? 0;
 }
