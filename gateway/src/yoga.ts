@@ -39,8 +39,8 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
   // cache (turned off below) finds its entry by the names of all the rules, joined into a new
   // string on every request: in a profile that was 3 % of the CPU of a small query.
   const validationResults = {
-    shown: new WeakMap<DocumentNode, readonly GraphQLError[]>(),
-    hidden: new WeakMap<DocumentNode, readonly GraphQLError[]>(),
+    shown: new WeakMap<DocumentNode, readonly Error[]>(),
+    hidden: new WeakMap<DocumentNode, readonly Error[]>(),
   };
   const introspectionPolicy: Plugin = {
     onValidate({ context, params, addValidationRule, setValidationFn, setResult }) {
