@@ -30,7 +30,8 @@ const USAGE = `Usage: node bench/gateway-http.ts [options]
   --concurrency N    requests in flight from the load generator (default 32)
   --rate N           readings per second in the fan-out runs (default 5000)
   --subscribers L    comma-separated subscriber counts for the fan-out runs in which every
-                     subscriber takes every reading (the headline; default 10,1000)
+                     subscriber takes every reading (the headline; default 10,1000; none
+                     skips them, for the request rate alone)
   --scoped-subscribers L
                      subscriber counts for the second fan-out runs, in which each subscriber
                      follows one quick win or one datastream (default 1000; none skips them)
@@ -363,7 +364,7 @@ async function main() {
   const concurrency = Number(values.concurrency);
   const rate = Number(values.rate);
   const fanoutSeconds = Number(values['fanout-seconds']);
-  const subscriberCounts = values.subscribers.split(',').map(Number);
+  const subscriberCounts = values.subscribers === 'none' ? [] : values.subscribers.split(',').map(Number);
   const scopedCounts =
     values['scoped-subscribers'] === 'none' ? [] : values['scoped-subscribers'].split(',').map(Number);
   const numbers = [seconds, concurrency, rate, fanoutSeconds, ...subscriberCounts, ...scopedCounts];

@@ -6,6 +6,7 @@ import { datastreamIdOf } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
+import { listDimensionsWithCoordinator } from './repositories/dimensions.ts';
 import { readSeriesFromHourlyAggregate, readSeriesFromReadings } from './repositories/readings.ts';
 import { execute, globalId, insertReadings, signInCookie } from './testing.ts';
 
@@ -115,5 +116,21 @@ describe('alerts on the embedded database', () => {
       state: 'CLOSED',
       events: [{ type: 'ACKNOWLEDGED' }, { type: 'CLOSED' }],
     });
+  });
+});
+
+describe('dimensions on the embedded database', () => {
+  it('reads the dimensions with their coordinator as Prisma does (PGlite ignores statement names)', async () => {
+    const prisma = database.createPrisma();
+    try {
+      const viaPrisma = await prisma.dimension.findMany({
+        include: { coordinatorAgency: true },
+        orderBy: { sortOrder: 'asc' },
+      });
+      expect(viaPrisma).toHaveLength(6);
+      expect(await listDimensionsWithCoordinator(database.sql)).toStrictEqual(viaPrisma);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

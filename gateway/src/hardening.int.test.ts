@@ -286,6 +286,10 @@ describe('schema visibility', () => {
     }
     const admin = await post(JSON.stringify({ query: introspect }), bearer.get('ADMIN'));
     expect(admin.payload).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    // Validation results are kept per document: the administrator's must not answer for others.
+    const afterAdmin = await post(JSON.stringify({ query: introspect }));
+    expect(afterAdmin.payload.data).toBeUndefined();
+    expect(afterAdmin.payload.errors?.[0]?.message).toMatch(/introspection/i);
   });
 
   it('gives no "Did you mean" hints to non-admins, in validation or in variables', async () => {
@@ -300,6 +304,7 @@ describe('schema visibility', () => {
       expect(JSON.stringify(anonymous.payload)).not.toMatch(/Did you mean/);
       const admin = await post(body, bearer.get('ADMIN'));
       expect(JSON.stringify(admin.payload)).toMatch(/Did you mean/);
+      expect(JSON.stringify((await post(body)).payload)).not.toMatch(/Did you mean/);
     }
   });
 
