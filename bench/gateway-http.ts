@@ -381,6 +381,8 @@ async function main() {
   const gatewayUrl = await listenOnFreePort(gatewayServer);
 
   // The same data as the GraphQL query below, by hand: one SQL statement, JSON written directly.
+  // The statement is named (planned once per connection) as the gateway's own is, so the two
+  // sides differ in what lies between HTTP and SQL, not in how PostgreSQL is asked.
   const query = '{ dimensions { id sortOrder coordinator { acronym } } }';
   const bare = createServer((req, res) => {
     req.resume();
@@ -389,6 +391,8 @@ async function main() {
         .query<{ id: string; sortOrder: number; acronym: string }>(
           `SELECT d.id, d.sort_order AS "sortOrder", a.acronym
              FROM dimension d JOIN agency a ON a.id = d.coordinator_agency_id ORDER BY d.sort_order`,
+          [],
+          { name: 'bench-bare-dimensions' },
         )
         .then(({ rows }) => {
           const dimensions = rows.map((r) => ({
