@@ -13,8 +13,9 @@
 // Usage: node bench/gateway-http.ts --help
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import { createPgSqlClient, type SqlQueryable } from '@bisa/db/sql-client.ts';
@@ -176,62 +177,186 @@ async function runLoad(task: Extract<ChildTask, { kind: 'load' }>) {
   return { completed, failed, perSecond: completed / task.seconds, cpuMs: cpuMs() - cpuBefore };
 }
 
-/** Streams of a crowd that parse and time their events; the others only count readings. */
+/** Streams of a crowd that time every reading they receive; the others only count them. */
 const TIMED_SUBSCRIBERS = 100;
 
 /** Latencies at 0.1 ms resolution up to a minute: percentiles of millions of events in fixed memory. */
 const HISTOGRAM_STEP_MS = 0.1;
 const HISTOGRAM_SIZE = 600_000;
 
-/** Opens one server-sent event stream with node:http: the cheapest client Node has for many. */
-function openEventStream(url: string, subscription: SubscriptionRequest): Promise<IncomingMessage> {
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Every stream of a crowd reads into this one buffer: a read is handled in full before the next
+ * starts, so no stream needs its bytes to stay there afterwards.
+ */
+const readBuffer = Buffer.alloc(256 * 1024);
+
+/**
+ * Opens one server-sent event stream on a plain TCP socket and hands on its body as it is read
+ * from the socket (`onBody`, with the time of that read), its HTTP/1.1 chunked framing removed.
+ * Not node:http, and no `data` events: node:http's parser and response stream, and a stream's
+ * buffer and event per read, cost the crowd more than the read itself. One process here reads
+ * the streams of 1,000 screens that would each have a machine of their own, on the gateway's
+ * machine, so what it spends on a read is taken from the gateway (docs/benchmarks.md).
+ */
+function openEventStream(
+  url: URL,
+  subscription: SubscriptionRequest,
+  onBody: (bytes: Buffer, from: number, end: number, readAt: number) => void,
+): Promise<Socket> {
+  const body = Buffer.from(JSON.stringify(subscription));
+  const head = Buffer.from(
+    `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
+      `Accept: text/event-stream\r\nContent-Length: ${body.length}\r\n\r\n`,
+  );
   return new Promise((resolve, reject) => {
-    const sent = request(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
-      (response) => {
-        if (response.statusCode === 200) resolve(response);
-        else reject(new Error(`subscription refused: ${response.statusCode}`));
-      },
-    );
-    sent.once('error', reject);
-    sent.end(JSON.stringify(subscription));
+    let responseHead = Buffer.alloc(0);
+    let readBody: ((bytes: Buffer, from: number, end: number, readAt: number) => void) | undefined;
+    // Returns true: go on reading.
+    const onRead = (length: number) => {
+      const readAt = performance.timeOrigin + performance.now();
+      if (readBody) {
+        readBody(readBuffer, 0, length, readAt);
+        return true;
+      }
+      responseHead = Buffer.concat([responseHead, readBuffer.subarray(0, length)]);
+      const headEnd = responseHead.indexOf('\r\n\r\n');
+      if (headEnd < 0) return true;
+      const text = responseHead.subarray(0, headEnd).toString('latin1');
+      if (!text.startsWith('HTTP/1.1 200 ') || !/\r\ntransfer-encoding: *chunked\r?$/im.test(text)) {
+        socket.destroy();
+        reject(new Error(`subscription refused: ${text.split('\r\n')[0]}`));
+        return false;
+      }
+      readBody = chunkedBody(onBody, () => socket.end());
+      readBody(responseHead, headEnd + 4, responseHead.length, readAt);
+      resolve(socket);
+      return true;
+    };
+    const socket = connect({
+      port: Number(url.port),
+      host: url.hostname,
+      onread: { buffer: readBuffer, callback: onRead },
+    });
+    socket.on('error', reject);
+    socket.write(Buffer.concat([head, body]));
   });
+}
+
+/**
+ * Removes HTTP/1.1 chunked framing (`<size in hex>[;extensions]\r\n<data>\r\n`, ended by a chunk
+ * of size 0) from a body read in pieces of any length.
+ */
+function chunkedBody(
+  onData: (bytes: Buffer, from: number, end: number, readAt: number) => void,
+  onEnd: () => void,
+): (bytes: Buffer, from: number, end: number, readAt: number) => void {
+  let size = 0; // the size line read so far
+  let inExtension = false;
+  let dataLeft = 0; // of the chunk being read
+  let crlfLeft = 0; // after a chunk's data
+  return (bytes, from, end, readAt) => {
+    for (let at = from; at < end; ) {
+      if (dataLeft > 0) {
+        const dataEnd = Math.min(end, at + dataLeft);
+        onData(bytes, at, dataEnd, readAt);
+        dataLeft -= dataEnd - at;
+        at = dataEnd;
+        if (dataLeft === 0) crlfLeft = 2;
+        continue;
+      }
+      const byte = bytes[at++] ?? 0;
+      if (crlfLeft > 0) {
+        crlfLeft -= 1;
+        continue;
+      }
+      if (byte === LF) {
+        if (size === 0) {
+          onEnd();
+          return;
+        }
+        dataLeft = size;
+        size = 0;
+        inExtension = false;
+      } else if (byte === CR || inExtension) {
+        // nothing to add to the size
+      } else if (byte === 0x3b /* ; */) {
+        inExtension = true;
+      } else {
+        const digit = Number.parseInt(String.fromCharCode(byte), 16);
+        if (Number.isNaN(digit)) throw new Error(`a chunk size holds the byte ${byte}`);
+        size = size * 16 + digit;
+      }
+    }
+  };
 }
 
 /**
  * Counts the events and readings of a stream from the lengths of its `data:` lines, without
  * decoding it: in `readingsCommitted { value }` each reading is `{"value":<stamp>}`, and a stamp
  * in whole microseconds has 16 digits (until the year 2286), so every reading takes the same
- * bytes. A line of any other length means the assumption broke, and the run stops.
+ * bytes. A line of any other length means the assumption broke, and the run stops. With `onStamp`
+ * it also reads each reading's stamp from its digits, which sit at fixed places in the line, and
+ * hands it on with the time of the socket read that brought the end of the line.
  */
-function eventCounter(totals: { events: number; received: number }): (chunk: Buffer) => void {
-  const newline = 0x0a;
+function eventReader(
+  totals: { events: number; received: number },
+  onStamp?: (stampMicros: number, readAt: number) => void,
+): (bytes: Buffer, from: number, end: number, readAt: number) => void {
   const dataLine = 'd'.charCodeAt(0);
   const dataPrefix = 'data: '.length;
   const perEvent = '{"data":{"readingsCommitted":[]}}'.length;
+  const listStart = 'data: {"data":{"readingsCommitted":['.length;
   const perReading = '{"value":1764547200000000},'.length; // the last one has no comma
+  const digitsStart = '{"value":'.length;
+  const digitsEnd = digitsStart + '1764547200000000'.length;
+  const stamps: number[] = [];
+  let stamp = 0;
   let lineLength = 0;
   let lineStart = -1; // the line's first byte, once it has arrived
-  return (chunk) => {
-    for (let from = 0; ; ) {
-      if (lineStart < 0 && from < chunk.length) lineStart = chunk[from] ?? -1;
-      const end = chunk.indexOf(newline, from);
-      if (end < 0) {
-        lineLength += chunk.length - from;
-        return;
+  const readStamps = (bytes: Buffer, from: number, end: number) => {
+    for (let at = from; at < end; ) {
+      const inList = lineLength + (at - from) - listStart;
+      const inReading = inList < 0 ? inList : inList % perReading;
+      if (inReading < digitsStart || inReading >= digitsEnd) {
+        // Skip to the next digit (or to the end of these bytes).
+        const toDigits =
+          inReading < digitsStart ? digitsStart - inReading : perReading - inReading + digitsStart;
+        at += toDigits;
+        continue;
       }
-      lineLength += end - from;
+      const digit = (bytes[at] ?? 0) - 0x30;
+      if (digit < 0 || digit > 9) throw new Error(`a reading's value holds the byte ${bytes[at]}`);
+      stamp = stamp * 10 + digit;
+      if (inReading === digitsEnd - 1) {
+        stamps.push(stamp);
+        stamp = 0;
+      }
+      at += 1;
+    }
+  };
+  return (bytes, from, end, readAt) => {
+    for (let at = from; ; ) {
+      if (lineStart < 0 && at < end) lineStart = bytes[at] ?? -1;
+      const newline = bytes.indexOf(LF, at);
+      const lineEnd = newline < 0 || newline >= end ? end : newline;
+      if (onStamp && lineStart === dataLine) readStamps(bytes, at, lineEnd);
+      lineLength += lineEnd - at;
+      if (lineEnd === end) return;
       if (lineStart === dataLine) {
         const readings = (lineLength - dataPrefix - perEvent + 1) / perReading;
-        if (!Number.isInteger(readings) || readings < 1)
+        if (!Number.isInteger(readings) || readings < 1 || (onStamp && stamps.length !== readings))
           throw new Error(`an event of ${lineLength} bytes is not a list of readings { value }`);
         totals.events += 1;
         totals.received += readings;
+        for (const each of stamps) onStamp?.(each, readAt);
+        stamps.length = 0;
       }
       lineLength = 0;
       lineStart = -1;
-      from = end + 1;
+      at = lineEnd + 1;
     }
   };
 }
@@ -243,61 +368,38 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
   let timed = 0;
   const subscribers = task.subscriptions.length;
   const timedEvery = Math.max(1, Math.floor(subscribers / TIMED_SUBSCRIBERS));
-  const record = (ms: number) => {
+  // The latency of a reading: from its send time to the socket read that brought it here.
+  const record = (stampMicros: number, readAt: number) => {
+    const ms = readAt - stampMicros / 1000;
     timed += 1;
     max = Math.max(max, ms);
     const slot = Math.min(HISTOGRAM_SIZE - 1, Math.max(0, Math.floor(ms / HISTOGRAM_STEP_MS)));
     histogram[slot] = (histogram[slot] ?? 0) + 1;
   };
+  const url = new URL(task.url);
+  // One process stands in for all the screens, so decoding every reading of 1,000 streams
+  // would make it the bottleneck being measured: about 100 evenly spread streams read the
+  // stamps of their readings, the others count their events and readings from the bytes.
   const streams = await Promise.all(
-    task.subscriptions.map((subscription) => openEventStream(task.url, subscription)),
+    task.subscriptions.map((subscription, index) =>
+      openEventStream(url, subscription, eventReader(totals, index % timedEvery === 0 ? record : undefined)),
+    ),
   );
   process.send?.({ ready: true });
-  const cpuBefore = cpuMs();
+  const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   // The parent asks how many readings have arrived, and says when to stop.
   process.on('message', (message: 'progress' | 'stop') => {
     if (message === 'progress') process.send?.({ progress: totals.received });
     else for (const stream of streams) stream.destroy();
   });
   await Promise.all(
-    streams.map((stream, index) => {
-      // One process stands in for all the screens, so decoding every event of 1,000 streams
-      // would make it the bottleneck being measured: at most about 100 evenly spread streams
-      // decode and parse their events and time each reading, the others count their events and
-      // readings from the bytes (eventCounter).
-      if (index % timedEvery !== 0) {
-        stream.on('data', eventCounter(totals));
-      } else {
-        let buffer = '';
-        let searched = 0; // no event ends before here: a long event is not searched again per chunk
-        stream.setEncoding('utf8');
-        stream.on('data', (text: string) => {
-          const arrived = performance.timeOrigin + performance.now();
-          buffer += text;
-          for (let end = buffer.indexOf('\n\n', searched); end >= 0; end = buffer.indexOf('\n\n')) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = event.split('\n').find((line) => line.startsWith('data: '));
-            if (!data) continue;
-            totals.events += 1;
-            const payload = JSON.parse(data.slice(6)) as {
-              data?: { readingsCommitted?: { value: number }[] };
-            };
-            for (const reading of payload.data?.readingsCommitted ?? []) {
-              totals.received += 1;
-              record(arrived - reading.value / 1000);
-            }
-          }
-          searched = Math.max(0, buffer.length - 1);
-        });
-      }
+    streams.map(
       // Closed by the parent's stop, or reset if the gateway went first: either way, done.
-      return new Promise((resolve) => {
-        stream.once('close', resolve);
-        stream.once('error', resolve);
-      });
-    }),
+      (stream) => new Promise((resolve) => stream.once('close', resolve)),
+    ),
   );
+  const { user, system } = process.cpuUsage(cpuBefore);
   const percentile = (p: number) => {
     const rank = Math.ceil((p / 100) * timed);
     let seen = 0;
@@ -313,7 +415,9 @@ async function runSubscribers(task: Extract<ChildTask, { kind: 'subscribe' }>) {
     p50: percentile(50),
     p99: percentile(99),
     max,
-    cpuMs: cpuMs() - cpuBefore,
+    cpuMs: (user + system) / 1000,
+    systemMs: system / 1000,
+    loopBusy: performance.eventLoopUtilization(loopBefore).utilization,
   };
 }
 
@@ -435,6 +539,8 @@ async function main() {
         subscriberProcess.send('progress');
       });
     const started = performance.now();
+    const gatewayLoopBefore = performance.eventLoopUtilization();
+    const gatewayUsageBefore = process.cpuUsage();
     let drainSeconds = 0;
     const { result, gatewayMs } = await measuredCpu(db.database.sql, async () => {
       const published = (await startChild({
@@ -462,6 +568,8 @@ async function main() {
       return published;
     });
     const wall = (performance.now() - started) / 1000;
+    const gatewaySystemMs = process.cpuUsage(gatewayUsageBefore).system / 1000;
+    const gatewayLoopBusy = performance.eventLoopUtilization(gatewayLoopBefore).utilization;
     subscriberProcess.send('stop');
     const crowdResult = (await crowd) as {
       received: number;
@@ -471,6 +579,8 @@ async function main() {
       p99: number;
       max: number;
       cpuMs: number;
+      systemMs: number;
+      loopBusy: number;
     };
     const cores = (ms: number) => `${(ms / 1000 / wall).toFixed(2)}`;
     console.log(
@@ -478,6 +588,11 @@ async function main() {
     );
     console.log(
       `  CPU in cores over ${wall.toFixed(1)} s: gateway ${cores(gatewayMs)}, subscribers ${cores(crowdResult.cpuMs)}, publisher ${cores(result.cpuMs)}; gateway ${((1000 * gatewayMs) / Math.max(1, crowdResult.events)).toFixed(0)} µs per event delivered, ${((1000 * gatewayMs) / Math.max(1, crowdResult.received)).toFixed(2)} µs per reading delivered`,
+    );
+    const perEvent = (ms: number) => `${((1000 * ms) / Math.max(1, crowdResult.events)).toFixed(1)} µs`;
+    const percent = (share: number) => `${(100 * share).toFixed(0)} %`;
+    console.log(
+      `  CPU per event delivered: gateway ${perEvent(gatewayMs)} (${perEvent(gatewaySystemMs)} of it in the kernel), subscribers ${perEvent(crowdResult.cpuMs)} (${perEvent(crowdResult.systemMs)}); event loop busy: gateway ${percent(gatewayLoopBusy)}, subscribers ${percent(crowdResult.loopBusy)}`,
     );
   }
 
