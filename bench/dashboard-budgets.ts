@@ -4,9 +4,11 @@
 //      first and largest contentful paint, and the time until the view's data is on screen;
 //   2. Lighthouse performance and accessibility scores of the same views (mobile and desktop);
 //   3. the wallboard (`/` and `/wall`) while the sample devices publish readings over MQTT at a
-//      fixed rate: long tasks, dropped frames and renderer CPU time.
+//      fixed rate: long tasks, dropped frames, the renderer's main-thread time, the CPU time of
+//      each Chromium process and the bytes of the live stream; with --trace, what the long
+//      tasks were made of.
 // Usage: node bench/dashboard-budgets.ts --help
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import lighthouse, { desktopConfig } from 'lighthouse';
 import type { MqttClient } from 'mqtt';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
+import { type Attribution, startTrace } from './trace-attribution.ts';
 
 const USAGE = `Usage: node bench/dashboard-budgets.ts [options]
 
@@ -29,6 +32,9 @@ const USAGE = `Usage: node bench/dashboard-budgets.ts [options]
   --skip LIST      comma-separated parts to skip: lab, lighthouse, wallboard
   --views LIST     comma-separated views to measure (default all: /, /map, /quick-wins,
                    /quick-wins/<id>, /charts/<id>, /wall)
+  --trace          record a DevTools trace of each wallboard run under load and print what its
+                   long tasks contained (tracing costs the renderer time of its own: the run's
+                   other figures are then not comparable with untraced runs)
 
 Needs the dashboard built (pnpm --filter @bisa/dashboard build) and Chromium at /usr/bin/chromium
 (or CHROMIUM_PATH). Prints one table per part with each figure against its budget, and exits 1
@@ -52,6 +58,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     skip: { type: 'string', default: '' },
     views: { type: 'string', default: '' },
+    trace: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -156,6 +163,49 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
     });
   });
+}
+
+type ChromiumProcess = 'renderer' | 'gpu' | 'other';
+
+/**
+ * CPU time so far (ms) of the Chromium processes this script started, by process type, from
+ * /proc: unlike the page's own figures it does not grow when the machine is busy. The GPU
+ * process is where SwiftShader draws the frames; "other" is the browser and utility processes.
+ */
+async function chromiumCpuMs(): Promise<Record<ChromiumProcess, number>> {
+  const TICKS_PER_MS = 100 / 1000; // USER_HZ, 100 on Linux
+  const processes: { pid: number; parent: number; ticks: number; type: ChromiumProcess }[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const read = await Promise.all([
+      readFile(`/proc/${entry}/stat`, 'utf8'),
+      readFile(`/proc/${entry}/cmdline`, 'utf8'),
+    ]).catch(() => undefined);
+    if (!read) continue;
+    // The command name (field 2) may hold spaces and parentheses: the fields after it are split.
+    const fields = read[0].slice(read[0].lastIndexOf(')') + 2).split(' ');
+    const type = read[1].match(/--type=([\w-]+)/)?.[1];
+    processes.push({
+      pid: Number(entry),
+      parent: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+      type: type === 'renderer' ? 'renderer' : type === 'gpu-process' ? 'gpu' : 'other',
+    });
+  }
+  const mine = new Set([process.pid]);
+  // Parents come before their children in most listings, not all: repeat until nothing joins.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of processes)
+      if (!mine.has(p.pid) && mine.has(p.parent)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+  }
+  const total: Record<ChromiumProcess, number> = { renderer: 0, gpu: 0, other: 0 };
+  for (const p of processes)
+    if (p.pid !== process.pid && mine.has(p.pid)) total[p.type] += p.ticks / TICKS_PER_MS;
+  return total;
 }
 
 /** Readings with distinct times per device: the same time twice would be one reading, not two. */
@@ -384,8 +434,13 @@ interface Measurement {
   failed: number;
   committedPerSecond: number;
   hubCpu: number;
+  /** CPU ms per second of the Chromium processes by type. */
+  chromiumCpu: Record<ChromiumProcess, number>;
+  /** Kilobytes per second the page received on its live stream. */
+  streamKBps: number;
   probe: PageProbe;
   renderer: Record<string, number>;
+  attribution: Attribution | undefined;
 }
 
 /**
@@ -397,13 +452,24 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await context.newPage();
   await page.addInitScript(installProbe, view.ready);
+  const cdp = await context.newCDPSession(page);
+  // The bytes of the page's live stream (the one response that is an event stream), watched
+  // from before the page opens it.
+  await cdp.send('Network.enable');
+  const streams = new Set<string>();
+  let streamBytes = 0;
+  cdp.on('Network.responseReceived', (event) => {
+    if (/text\/event-stream/.test(event.response.mimeType)) streams.add(event.requestId);
+  });
+  cdp.on('Network.dataReceived', (event) => {
+    if (streams.has(event.requestId)) streamBytes += event.dataLength;
+  });
   await page.goto(`${base}${view.path}${view.underLoadQuery ?? ''}`);
   await page.waitForFunction(
     () => (window as unknown as { bisaProbe: PageProbe }).bisaProbe.readyAt !== undefined,
   );
   if (view.settled) await page.locator(view.settled).waitFor({ state: 'attached', timeout: 60_000 });
   await page.waitForTimeout(2000);
-  const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const rendererMetrics = async () =>
     Object.fromEntries(
@@ -417,7 +483,12 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
     committed += (JSON.parse(payload) as unknown[]).length;
   });
 
-  const measure = async (label: string, length: number, readingsPerSecond: number): Promise<Measurement> => {
+  const measure = async (
+    label: string,
+    length: number,
+    readingsPerSecond: number,
+    traced = false,
+  ): Promise<Measurement> => {
     const readingsPerMessage =
       (batch * SAMPLE_DEVICES.reduce((sum, d) => sum + d.metrics.length, 0)) / SAMPLE_DEVICES.length;
     const messagesPerSecond = readingsPerSecond / readingsPerMessage;
@@ -431,9 +502,16 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
       probe.mutationBatches = 0;
       probe.recording = true;
     });
+    const traceFile = path.join(
+      tmpdir(),
+      `bisa-wallboard-${view.name.replace(/\W+/g, '') || 'home'}-${Date.now()}.json`,
+    );
+    const endTrace = traced ? await startTrace(cdp, traceFile) : undefined;
     const before = await rendererMetrics();
     const committedBefore = committed;
     const cpuBefore = process.cpuUsage();
+    const chromiumBefore = await chromiumCpuMs();
+    const streamBytesBefore = streamBytes;
     const start = performance.now();
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -468,11 +546,15 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
     });
     const elapsed = (performance.now() - start) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const chromiumAfter = await chromiumCpuMs();
+    const streamKBps = (streamBytes - streamBytesBefore) / 1000 / elapsed;
     const probe = await readProbe(page);
     await page.evaluate(() => {
       (window as unknown as { bisaProbe: PageProbe }).bisaProbe.recording = false;
     });
     const after = await rendererMetrics();
+    const attribution = await endTrace?.(BUDGET.longTaskMs);
+    if (attribution) console.log(`trace of ${view.name} under load in ${traceFile}`);
     const renderer = Object.fromEntries(
       Object.keys(after).map((key) => [key, (((after[key] ?? 0) - (before[key] ?? 0)) * 1000) / elapsed]),
     );
@@ -483,12 +565,19 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
       failed,
       committedPerSecond: (committed - committedBefore) / elapsed,
       hubCpu: (cpu.user + cpu.system) / 1000 / elapsed / 10,
+      chromiumCpu: {
+        renderer: (chromiumAfter.renderer - chromiumBefore.renderer) / elapsed,
+        gpu: (chromiumAfter.gpu - chromiumBefore.gpu) / elapsed,
+        other: (chromiumAfter.other - chromiumBefore.other) / elapsed,
+      },
+      streamKBps,
       probe,
       renderer,
+      attribution,
     };
   };
 
-  const windows = [await measure('idle', 10, 0), await measure(`${rate}/s`, seconds, rate)];
+  const windows = [await measure('idle', 10, 0), await measure(`${rate}/s`, seconds, rate, values.trace)];
   await stopListening();
   await context.close();
 
@@ -496,7 +585,7 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
     `\nWallboard ${view.name} at 1920x1080, ${fleet.devices} sample devices, QoS 1, ${batch} times x 2 metrics per message`,
   );
   console.log(
-    'window      s   messages  committed/s  hub CPU %  long tasks  longest ms  frames/s  dropped  longest gap ms  DOM batches/s  renderer ms/s (task, script, style, layout)  budget (no long task > 50 ms)',
+    'window      s   messages  committed/s  hub CPU %  stream kB/s  long tasks  longest ms  frames/s  dropped  longest gap ms  DOM batches/s  renderer ms/s (task, script, style, layout)  Chromium CPU ms/s (renderer, GPU, other)  budget (no long task > 50 ms)',
   );
   const frameMs = 1000 / 60;
   for (const w of windows) {
@@ -507,7 +596,28 @@ async function wallboardUnderLoad(browser: Browser, view: View): Promise<void> {
     const longest = Math.max(0, ...w.probe.longTasks);
     const r = (key: string) => ms(w.renderer[key]);
     console.log(
-      `${w.label.padEnd(9)}${w.seconds.toFixed(0).padStart(4)}${`${w.sent}${w.failed ? ` (${w.failed} failed)` : ''}`.padStart(11)}${w.committedPerSecond.toFixed(0).padStart(13)}${w.hubCpu.toFixed(0).padStart(11)}${String(w.probe.longTasks.length).padStart(12)}${ms(longest).padStart(12)}${(w.probe.frames.length / w.seconds).toFixed(1).padStart(10)}${String(dropped).padStart(9)}${ms(Math.max(0, ...w.probe.frames)).padStart(16)}${(w.probe.mutationBatches / w.seconds).toFixed(1).padStart(15)}  ${`${r('TaskDuration')}, ${r('ScriptDuration')}, ${r('RecalcStyleDuration')}, ${r('LayoutDuration')}`.padEnd(44)}  ${w.label === 'idle' ? '' : judge(longest <= BUDGET.longTaskMs)}`,
+      `${w.label.padEnd(9)}${w.seconds.toFixed(0).padStart(4)}${`${w.sent}${w.failed ? ` (${w.failed} failed)` : ''}`.padStart(11)}${w.committedPerSecond.toFixed(0).padStart(13)}${w.hubCpu.toFixed(0).padStart(11)}${w.streamKBps.toFixed(1).padStart(13)}${String(w.probe.longTasks.length).padStart(12)}${ms(longest).padStart(12)}${(w.probe.frames.length / w.seconds).toFixed(1).padStart(10)}${String(dropped).padStart(9)}${ms(Math.max(0, ...w.probe.frames)).padStart(16)}${(w.probe.mutationBatches / w.seconds).toFixed(1).padStart(15)}  ${`${r('TaskDuration')}, ${r('ScriptDuration')}, ${r('RecalcStyleDuration')}, ${r('LayoutDuration')}`.padEnd(44)}  ${`${ms(w.chromiumCpu.renderer)}, ${ms(w.chromiumCpu.gpu)}, ${ms(w.chromiumCpu.other)}`.padEnd(41)}  ${w.label === 'idle' ? '' : judge(longest <= BUDGET.longTaskMs)}`,
     );
   }
+  for (const w of windows) if (w.attribution) printAttribution(w.label, w.seconds, w.attribution);
+}
+
+/** The traced window's main-thread time by event, and its longest tasks with what they contained. */
+function printAttribution(label: string, seconds: number, attribution: Attribution): void {
+  const parts = (list: { name: string; ms: number }[], count: number, scale = 1) =>
+    list
+      .slice(0, count)
+      .map((p) => `${p.name} ${ms(p.ms / scale)}`)
+      .join(', ');
+  console.log(
+    `Trace of the ${label} window: renderer main thread in tasks ${ms(attribution.windowMs / seconds)} ms/s, on CPU ${ms(attribution.windowCpuMs / seconds)} ms/s; CPU by event (self ms/s): ${parts(attribution.window, 10, seconds)}`,
+  );
+  const shown = attribution.tasksOver.slice(0, 5);
+  console.log(
+    `${attribution.tasksOver.length} traced tasks over ${BUDGET.longTaskMs} ms${shown.length ? `; the longest ${shown.length}:` : ''}`,
+  );
+  for (const task of shown)
+    console.log(
+      `  ${ms(task.ms)} ms at ${(task.atMs / 1000).toFixed(1)} s, ${ms(task.cpuMs)} ms of it on CPU: ${parts(task.parts, 6)}${task.scripts.length ? `; scripts: ${task.scripts.join('; ')}` : ''}`,
+    );
 }

@@ -301,6 +301,10 @@ describe('dashboard views in Chromium', () => {
     await page.getByTestId('kiosk-clock').waitFor();
     expect(await page.locator('nav').count()).toBe(0);
     await poll(() => page.getByTestId('kiosk-last-data').locator('time').count()).toBe(1);
+    // A wall is on all day: nothing may animate on it while it waits for data (an endless pulse
+    // made a software-rendered wall draw a frame at every screen refresh).
+    await page.locator('.connection[data-status="live"]').waitFor();
+    expect(await page.evaluate(() => document.getAnimations().length)).toBe(0);
     const title = page.getByTestId('kiosk-panel-title');
     const first = await title.textContent();
     await poll(() => title.textContent()).not.toBe(first);
