@@ -104,6 +104,7 @@ describe('liveEvents subscription', () => {
         __typename
         ... on ReadingsCommittedEvent { readings { ${READING} } }
         ... on AlertChangedEvent { alert { ${ALERT} } }
+        ... on OpenAlertsSentEvent { count }
         ... on ProgressReportChangedEvent { progressReport { ${REPORT} } }
       } }`,
     );
@@ -123,6 +124,8 @@ describe('liveEvents subscription', () => {
         },
       },
     });
+    // Then one event more than alertChanged sends: every alert open at the start has come.
+    expect((await next()).data).toEqual({ liveEvents: { __typename: 'OpenAlertsSentEvent', count: 1 } });
     // Readings of another programme's device are left out, as readingsCommitted leaves them out.
     await commit([{ datastreamId: pm25, time: '2026-11-28T03:00:00.000Z', value: 35 }]);
     await commit([

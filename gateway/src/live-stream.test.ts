@@ -29,6 +29,35 @@ describe('currentThenChanges', () => {
     expect(received).toEqual(['a', 'b', 'between', 'later']);
   });
 
+  it('sends the marker between the current values and the first change, with their count', async () => {
+    const pubsub = createGatewayPubSub();
+    const stream = currentThenChanges(
+      pubsub.subscribe('alertChanged'),
+      async () => ['a', 'b'],
+      async (event) => [event.alertId],
+      (count) => ({ sent: count }),
+    );
+    const received: unknown[] = [];
+    for await (const value of stream) {
+      received.push(value);
+      if (typeof value === 'object') pubsub.publish('alertChanged', notice('later'));
+      if (value === 'later') break;
+    }
+    expect(received).toEqual(['a', 'b', { sent: 2 }, 'later']);
+  });
+
+  it('sends the marker with a count of 0 when nothing is current', async () => {
+    const pubsub = createGatewayPubSub();
+    const stream = currentThenChanges(
+      pubsub.subscribe('alertChanged'),
+      async () => [],
+      async (event) => [event.alertId],
+      (count) => ({ sent: count }),
+    );
+    expect(await stream.next()).toEqual({ done: false, value: { sent: 0 } });
+    await stream.return(undefined);
+  });
+
   it('stops listening as soon as it is returned, without waiting for another event', async () => {
     const pubsub = createGatewayPubSub();
     const selected: string[] = [];

@@ -61,6 +61,14 @@ export class LiveFeed<Data> {
   readonly #retryDelay: (attempt: number) => number;
   readonly #live: LiveSubscription<LiveEventsData, LiveEventsVariables>;
 
+  /**
+   * A view that shows open alerts shows its layout only once the stream has sent them all (or
+   * failed): a strip of alerts that grew above a layout already on screen pushed the whole view
+   * down (layout shift, docs/benchmarks.md). Only the first time: later the layout stays.
+   */
+  #waitingForAlerts: boolean;
+  #loadedMeanwhile: Data | undefined;
+
   #running = false;
   #loadRetry: Timer | undefined;
   #loadAttempt = 0;
@@ -73,6 +81,7 @@ export class LiveFeed<Data> {
     this.#readings = options.readings;
     this.#retryDelay = options.retryDelay ?? defaultRetryDelay;
     const { alerts, onReadings, reloadOnApprovalOf } = options;
+    this.#waitingForAlerts = alerts !== undefined;
     const programmeId = reloadOnApprovalOf?.programmeId;
     const parts: LiveEventsVariables = {
       readings: options.readingsOf ?? {},
@@ -94,6 +103,11 @@ export class LiveFeed<Data> {
           case 'AlertChangedEvent':
             alerts?.push(event.alert);
             break;
+          case 'OpenAlertsSentEvent':
+            // On screen in the same frame as the layout, not one frame later.
+            alerts?.flush();
+            this.#stopWaitingForAlerts();
+            break;
           case 'ProgressReportChangedEvent':
             if (event.progressReport.status === 'APPROVED') this.reload();
             break;
@@ -107,6 +121,8 @@ export class LiveFeed<Data> {
       },
       onClose: () => {
         this.#status = 'reconnecting';
+        // No stream, no alerts to wait for: the layout must not wait for a reconnect.
+        this.#stopWaitingForAlerts();
       },
     });
   }
@@ -167,7 +183,8 @@ export class LiveFeed<Data> {
       // appearing empty for a frame and flashing as if a reading had just arrived.
       this.#readings.push(this.#latest(result));
       this.#readings.flush();
-      this.#data = result;
+      if (this.#waitingForAlerts) this.#loadedMeanwhile = result;
+      else this.#data = result;
       this.#loadFailed = false;
       this.#loadAttempt = 0;
       return;
@@ -175,6 +192,13 @@ export class LiveFeed<Data> {
     console.warn('live view query:', result.message);
     this.#loadFailed = true;
     this.#loadRetry = setTimeout(() => void this.#load(), this.#retryDelay(this.#loadAttempt++));
+  }
+
+  #stopWaitingForAlerts(): void {
+    if (!this.#waitingForAlerts) return;
+    this.#waitingForAlerts = false;
+    if (this.#loadedMeanwhile !== undefined) this.#data = this.#loadedMeanwhile;
+    this.#loadedMeanwhile = undefined;
   }
 }
 

@@ -119,6 +119,47 @@ describe('LiveFeed', () => {
     feed.stop();
   });
 
+  it('shows the layout only once every open alert has come, in the same update as them', async () => {
+    const { gateway } = setUp();
+    // Frames that never come: only the marker's own flush can put the alert on screen.
+    const alerts = new OpenAlerts(() => {});
+    let loads = 0;
+    const feed = new LiveFeed<{ loads: number }>({
+      client: createGraphqlClient('http://hub.test/graphql'),
+      readings: new LiveReadings((flush) => flush()),
+      alerts,
+      fetch: gateway.fetch,
+      retryDelay: () => 0,
+      load: async () => ({ loads: ++loads }),
+      latest: () => [],
+    });
+    feed.start();
+    await vi.waitFor(() => expect(gateway.streams).toHaveLength(1));
+    await vi.waitFor(() => expect(loads).toBe(1));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(feed.data).toBeUndefined();
+    gateway.emitLive({ __typename: 'AlertChangedEvent', alert: alert('a') });
+    gateway.emitLive({ __typename: 'OpenAlertsSentEvent', count: 1 });
+    await vi.waitFor(() => expect(feed.data).toEqual({ loads: 1 }));
+    expect(alerts.list.map((a) => a.id)).toEqual(['a']);
+    // Later loads (a reload, a reconnect) do not wait again.
+    feed.reload();
+    await vi.waitFor(() => expect(feed.data).toEqual({ loads: 2 }));
+    feed.stop();
+  });
+
+  it('shows the layout without the alerts when the stream drops before they have all come', async () => {
+    const { gateway, feed, loads } = setUp({ withAlerts: true });
+    feed.start();
+    await vi.waitFor(() => expect(gateway.streams).toHaveLength(1));
+    await vi.waitFor(() => expect(loads()).toBe(1));
+    expect(feed.data).toBeUndefined();
+    gateway.end();
+    // Shown at the drop (the reconnect then loads it again).
+    await vi.waitFor(() => expect(feed.data).toBeDefined());
+    feed.stop();
+  });
+
   it('after a drop, reconnects, shows only the alerts the new stream sends and loads again', async () => {
     const { gateway, alerts, feed, loads } = setUp({ withAlerts: true });
     feed.start();

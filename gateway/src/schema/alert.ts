@@ -696,8 +696,15 @@ export interface AlertsWanted {
   levels?: readonly string[] | null;
 }
 
-/** The stream of alertChanged: the open alerts now, then each alert whose transition commits. */
-export function alertEvents(context: GatewayContext, args: AlertsWanted): AsyncIterable<{ id: string }> {
+/**
+ * The stream of alertChanged: the open alerts now, then each alert whose transition commits.
+ * With `afterCurrent` (liveEvents), one more value between the two: every open alert was sent.
+ */
+export function alertEvents<Marker = never>(
+  context: GatewayContext,
+  args: AlertsWanted,
+  afterCurrent?: (count: number) => Marker,
+): AsyncIterable<{ id: string } | Marker> {
   const programme = alertsWhere({ programmeId: args.programmeId ?? null });
   const levels = args.levels && args.levels.length > 0 ? [...args.levels] : undefined;
   return currentThenChanges(
@@ -726,5 +733,6 @@ export function alertEvents(context: GatewayContext, args: AlertsWanted): AsyncI
       });
       return count > 0 ? [{ id: notice.alertId }] : [];
     },
+    afterCurrent,
   );
 }

@@ -16,9 +16,10 @@ import { Reading, readingEvents } from './reading.ts';
 
 type ReadingsPart = { readings: ReadingEvent[] };
 type AlertPart = { alertId: string };
+type OpenAlertsSentPart = { openAlertsSent: number };
 type ReportPart = { report: ReportEvent };
 type KpiPart = { kpiId: string };
-type LiveEventValue = ReadingsPart | AlertPart | ReportPart | KpiPart;
+type LiveEventValue = ReadingsPart | AlertPart | OpenAlertsSentPart | ReportPart | KpiPart;
 
 const ReadingsCommittedEvent = builder.objectRef<ReadingsPart>('ReadingsCommittedEvent').implement({
   description:
@@ -35,6 +36,19 @@ const AlertChangedEvent = builder.objectRef<AlertPart>('AlertChangedEvent').impl
       type: 'Alert',
       resolve: (query, event, _args, context) =>
         context.prisma.alert.findUniqueOrThrow({ ...query, where: { id: event.alertId } }),
+    }),
+  }),
+});
+
+const OpenAlertsSentEvent = builder.objectRef<OpenAlertsSentPart>('OpenAlertsSentEvent').implement({
+  description:
+    'Every alert open when the stream started has now been sent (as the AlertChangedEvents before ' +
+    'this one); the AlertChangedEvents after it are changes. Sent once per stream, so that a screen ' +
+    'can show its layout and its open alerts in one go instead of growing as they come.',
+  fields: (t) => ({
+    count: t.int({
+      description: 'How many alerts were open when the stream started.',
+      resolve: (event) => event.openAlertsSent,
     }),
   }),
 });
@@ -63,15 +77,23 @@ const KpiChangedEvent = builder.objectRef<KpiPart>('KpiChangedEvent').implement(
 
 const LiveEvent = builder.unionType('LiveEvent', {
   description: 'One event of liveEvents, from the part of the stream named by its type.',
-  types: [ReadingsCommittedEvent, AlertChangedEvent, ProgressReportChangedEvent, KpiChangedEvent],
+  types: [
+    ReadingsCommittedEvent,
+    AlertChangedEvent,
+    OpenAlertsSentEvent,
+    ProgressReportChangedEvent,
+    KpiChangedEvent,
+  ],
   resolveType: (event) =>
     'readings' in event
       ? ReadingsCommittedEvent
       : 'alertId' in event
         ? AlertChangedEvent
-        : 'report' in event
-          ? ProgressReportChangedEvent
-          : KpiChangedEvent,
+        : 'openAlertsSent' in event
+          ? OpenAlertsSentEvent
+          : 'report' in event
+            ? ProgressReportChangedEvent
+            : KpiChangedEvent,
 });
 
 const LiveReadingsInput = builder.inputType('LiveReadingsInput', {
@@ -126,7 +148,9 @@ function sameEventFor<Value extends object, Event extends LiveEventValue>(
 }
 
 const readingsEvent = sameEventFor((readings: ReadingEvent[]): ReadingsPart => ({ readings }));
-const alertEvent = sameEventFor((alert: { id: string }): AlertPart => ({ alertId: alert.id }));
+const alertChangedEvent = sameEventFor((alert: { id: string }): AlertPart => ({ alertId: alert.id }));
+const alertEvent = (value: { id: string } | OpenAlertsSentPart): AlertPart | OpenAlertsSentPart =>
+  'openAlertsSent' in value ? value : alertChangedEvent(value);
 const reportEvent = sameEventFor((report: ReportEvent): ReportPart => ({ report }));
 const kpiEvent = sameEventFor((change: KpiChange): KpiPart => ({ kpiId: change.kpiId }));
 
@@ -137,7 +161,8 @@ builder.subscriptionField('liveEvents', (t) =>
       "A view's live events in one stream: each part given opens the separate field of that name with " +
       'the same arguments (readings: readingsCommitted, alerts: alertChanged, progressReports: ' +
       'progressReportChanged, kpis: kpiChanged) and sends what that field would send, in its order, ' +
-      'as the event type named after it; the parts are interleaved as their events come. At least one part.',
+      'as the event type named after it; the parts are interleaved as their events come. The alerts part ' +
+      'also sends one OpenAlertsSentEvent right after the alerts open at its start. At least one part.',
     args: {
       readings: t.arg({ type: LiveReadingsInput, required: false }),
       alerts: t.arg({ type: LiveAlertsInput, required: false }),
@@ -171,7 +196,14 @@ type Parts = {
 function partsOf(args: Parts, context: GatewayContext): Promise<AsyncIterable<LiveEventValue>>[] {
   const parts: Promise<AsyncIterable<LiveEventValue>>[] = [];
   if (args.readings) parts.push(readingEvents(context, args.readings).then(map(readingsEvent)));
-  if (args.alerts) parts.push(Promise.resolve(map(alertEvent)(alertEvents(context, args.alerts))));
+  if (args.alerts) {
+    const alerts = alertEvents(
+      context,
+      args.alerts,
+      (count): OpenAlertsSentPart => ({ openAlertsSent: count }),
+    );
+    parts.push(Promise.resolve(map(alertEvent)(alerts)));
+  }
   if (args.progressReports)
     parts.push(Promise.resolve(map(reportEvent)(reportEvents(context, args.progressReports))));
   if (args.kpis) parts.push(kpiEvents(context, args.kpis).then(map(kpiEvent)));

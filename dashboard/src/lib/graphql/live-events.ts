@@ -7,6 +7,8 @@ import type { ReportStatus } from './reports.ts';
 export type LiveEvent =
   | { __typename: 'ReadingsCommittedEvent'; readings: Reading[] }
   | { __typename: 'AlertChangedEvent'; alert: LiveAlert }
+  /** Every alert open when the stream started has come (the AlertChangedEvents before it). */
+  | { __typename: 'OpenAlertsSentEvent'; count: number }
   | { __typename: 'ProgressReportChangedEvent'; progressReport: { id: string; status: ReportStatus } };
 
 export interface LiveEventsData {
@@ -22,7 +24,10 @@ export interface ReadingsWanted {
 /** The parts of the stream a view opens; a part left null is not sent at all. */
 export interface LiveEventsVariables {
   readings: ReadingsWanted | null;
-  /** Every open alert first, then each alert again whenever one of its transitions commits. */
+  /**
+   * Every open alert first, then an OpenAlertsSentEvent, then each alert again whenever one of
+   * its transitions commits.
+   */
   alerts: Record<string, never> | null;
   /** Report decisions of one programme, or of all with {}. */
   progressReports: { programmeId?: string } | null;
@@ -80,6 +85,9 @@ export const LiveEventsSubscription = gql<LiveEventsData, LiveEventsVariables>`
             }
           }
         }
+      }
+      ... on OpenAlertsSentEvent {
+        count
       }
       ... on ProgressReportChangedEvent {
         progressReport {
