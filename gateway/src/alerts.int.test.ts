@@ -1,6 +1,5 @@
 import { changeAlertLevel, insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
-import { hashSecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import {
   openAwasAlert,
   openSubscription,
   type SubscriptionEvent,
-  signInCookie,
+  signedInUsers,
 } from './testing.ts';
 
 // Alerts through GraphQL against the real PostgreSQL. The alert is opened the way the ingest
@@ -24,7 +23,7 @@ let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
 const PASSWORD = 'correct horse battery staple';
-const cookies = new Map<string, string>();
+let cookies = new Map<string, string>();
 const FLOOD = globalId('Programme', 'flood-early-warning');
 
 type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin';
@@ -40,12 +39,17 @@ beforeAll(async () => {
   prisma = db.database.createPrisma();
   gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
   await gateway.start();
-  const passwordHash = await hashSecret(PASSWORD);
-  for (const role of ['VIEWER', 'OPERATOR', 'ADMIN'] as const) {
-    const email = `${role.toLowerCase()}@alerts.example`;
-    await prisma.user.create({ data: { email, name: `${role} user`, role, passwordHash } });
-    cookies.set(role.toLowerCase(), await signInCookie(gateway.yoga, email, PASSWORD));
-  }
+  cookies = await signedInUsers(
+    gateway.yoga,
+    prisma,
+    PASSWORD,
+    (['VIEWER', 'OPERATOR', 'ADMIN'] as const).map((role) => ({
+      key: role.toLowerCase(),
+      email: `${role.toLowerCase()}@alerts.example`,
+      name: `${role} user`,
+      role,
+    })),
+  );
 });
 
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import { changeAlertLevel, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
-import { hashSecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import {
   openAwasAlert,
   openSubscription,
   type SubscriptionEvent,
-  signInCookie,
+  signedInUsers,
 } from './testing.ts';
 
 // liveEvents against the real PostgreSQL: each part must send what its separate field sends,
@@ -29,7 +28,7 @@ let waterLevel: number;
 let pm25: number;
 let observedOn: string;
 const PASSWORD = 'correct horse battery staple';
-const cookies = new Map<string, string>();
+let cookies = new Map<string, string>();
 const FLOOD = globalId('Programme', 'flood-early-warning');
 const FLOOD_KPI = globalId('Kpi', 'flood-villages-reached');
 
@@ -58,19 +57,18 @@ beforeAll(async () => {
   await gateway.start();
   waterLevel = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
   pm25 = await datastreamIdOf(db.database.sql, 'masamba-market-aq-01', 'pm25');
-  const passwordHash = await hashSecret(PASSWORD);
-  const users = [
-    { key: 'viewer', role: 'VIEWER', agencyId: null },
-    { key: 'reporter', role: 'REPORTER', agencyId: 'bpbd' },
-    { key: 'admin', role: 'ADMIN', agencyId: null },
-  ] as const;
-  for (const user of users) {
-    const email = `${user.key}@live-events.example`;
-    await prisma.user.create({
-      data: { email, name: `${user.key} user`, role: user.role, agencyId: user.agencyId, passwordHash },
-    });
-    cookies.set(user.key, await signInCookie(gateway.yoga, email, PASSWORD));
-  }
+  cookies = await signedInUsers(
+    gateway.yoga,
+    prisma,
+    PASSWORD,
+    (
+      [
+        { key: 'viewer', role: 'VIEWER', agencyId: null },
+        { key: 'reporter', role: 'REPORTER', agencyId: 'bpbd' },
+        { key: 'admin', role: 'ADMIN', agencyId: null },
+      ] as const
+    ).map((user) => ({ ...user, email: `${user.key}@live-events.example`, name: `${user.key} user` })),
+  );
   const kpi = await prisma.kpi.findUniqueOrThrow({ where: { id: 'flood-villages-reached' } });
   observedOn = new Date(kpi.periodStart.getTime() + 86_400_000).toISOString().slice(0, 10);
 });

@@ -1,4 +1,6 @@
 import { type AlertEventInput, createAlertRule, insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
+import type { PrismaClient, Role } from '@bisa/db/generated/prisma/client.ts';
+import { hashSecret } from '@bisa/db/secret-hash.ts';
 import type { SqlClient, SqlQueryable } from '@bisa/db/sql-client.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GatewayYoga } from './yoga.ts';
@@ -34,6 +36,25 @@ export async function signInCookie(yoga: GatewayYoga, email: string, password: s
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
   if (!cookie) throw new Error(`${email} could not sign in: ${await response.text()}`);
   return cookie;
+}
+
+/**
+ * Test fixture: creates these users, all with `password`, and signs each in through the API;
+ * their session cookies by `key`.
+ */
+export async function signedInUsers(
+  yoga: GatewayYoga,
+  prisma: PrismaClient,
+  password: string,
+  users: readonly { key: string; email: string; name: string; role: Role; agencyId?: string | null }[],
+): Promise<Map<string, string>> {
+  const passwordHash = await hashSecret(password);
+  const cookies = new Map<string, string>();
+  for (const { key, email, name, role, agencyId = null } of users) {
+    await prisma.user.create({ data: { email, name, role, agencyId, passwordHash } });
+    cookies.set(key, await signInCookie(yoga, email, password));
+  }
+  return cookies;
 }
 
 /** Test fixture: an alert transition as the ingest evaluator records it (value 3.6, no actor). */

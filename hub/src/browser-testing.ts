@@ -122,7 +122,7 @@ const PATTERNS = { id: dictionaryPatterns('id'), en: dictionaryPatterns('en') };
  * is kept, except SvelteKit's route announcer: it holds the title a screen reader was told on
  * the last navigation, in the language of that moment, and is not read again.
  */
-export async function visibleTexts(target: Page): Promise<string[]> {
+async function visibleTexts(target: Page): Promise<string[]> {
   return target.evaluate(() => {
     const texts = new Set<string>([document.title]);
     const add = (text: string | null | undefined) => {
