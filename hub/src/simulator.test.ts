@@ -10,9 +10,12 @@ import { startTestBroker } from './testing.ts';
 let testBroker: Awaited<ReturnType<typeof startTestBroker>>;
 let broker: EmbeddedBroker;
 let observer: MqttClient;
+// The broker's in-process ingest: a device's PUBACK waits for it, as for a commit. Acknowledges
+// at once unless a test puts a slower one in place.
+let ingest: (message: { topic: string; payload: Uint8Array }) => Promise<void> = async () => {};
 
 beforeAll(async () => {
-  testBroker = await startTestBroker();
+  testBroker = await startTestBroker({ onDeviceMessage: (message) => ingest(message) });
   broker = testBroker.broker;
   observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.ports.mqtt}`, {
     ...broker.serviceCredentials,
@@ -59,6 +62,57 @@ describe('simulator', () => {
       await simulator.stop();
     }
     expect([...received.values()]).toEqual([rounds, rounds]);
+  });
+});
+
+describe('simulator with a slow commit', () => {
+  it('holds one reading in flight per device: a round while it is unacknowledged is skipped, not queued', async () => {
+    const [river] = SAMPLE_DEVICES.filter((d) => d.id === 'masamba-river-01');
+    if (!river) throw new Error('no masamba-river-01 in the sample devices');
+    const topic = readingsTopic(river.id);
+    let readings = 0;
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let heldArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      heldArrived = resolve;
+    });
+    // The first reading is committed at once, the second waits until released (a slow
+    // database), every later one is committed at once again.
+    ingest = async (message) => {
+      if (message.topic !== topic) return;
+      readings++;
+      if (readings === 2) {
+        heldArrived();
+        await held;
+      }
+    };
+    const simulator = new Simulator({
+      brokerUrl: `mqtt://127.0.0.1:${broker.ports.mqtt}`,
+      devices: [river],
+      intervalMs: 3_600_000,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await simulator.start(); // round 1, acknowledged
+      const second = simulator.publishAll(); // round 2, held by the broker
+      await arrived;
+      // Rounds 3 and 4 come while the device still waits for round 2's PUBACK.
+      const later = [simulator.publishAll(), simulator.publishAll()];
+      release?.();
+      await Promise.all([second, ...later]);
+      // Round 5 goes out once round 2 is acknowledged. Had rounds 3 and 4 been queued in
+      // mqtt.js, the broker would have had them before it (one client's messages keep their order).
+      await simulator.publishAll();
+      expect(readings).toBe(3);
+      expect(simulator.skippedRounds).toBe(2);
+    } finally {
+      release?.();
+      await simulator.stop();
+      ingest = async () => {};
+    }
   });
 });
 

@@ -42,6 +42,13 @@ export class Simulator {
   readonly #unechoed = new Map<string, number>();
   readonly #quietUntil = new Map<string, number>();
   readonly #offline = new Set<string>();
+  /**
+   * Devices whose last reading the broker has not acknowledged yet. A real device holds one
+   * message in flight; without this, a slow commit made every interval queue one more publish
+   * in mqtt.js, and the backlog then arrived all at once.
+   */
+  readonly #inFlight = new Set<string>();
+  #skippedRounds = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: SimulatorOptions) {
@@ -74,13 +81,29 @@ export class Simulator {
     logger.info({ devices: devices.length, intervalMs }, 'simulator started');
   }
 
-  /** Publishes one reading from every simulated device now. */
+  /** Rounds a device left out because its previous reading was still unacknowledged. */
+  get skippedRounds(): number {
+    return this.#skippedRounds;
+  }
+
+  /**
+   * Publishes one reading from every simulated device now, except from a device whose previous
+   * reading is still unacknowledged; resolves once this round's readings are acknowledged.
+   */
   async publishAll(): Promise<void> {
     const time = new Date();
     await Promise.all(
       this.#options.devices.map((device, index) => {
         const client = this.#clients[index];
         if (!client?.connected || this.#isYielding(device.id, time.getTime())) return Promise.resolve();
+        if (this.#inFlight.has(device.id)) {
+          this.#skippedRounds++;
+          this.#options.logger.debug(
+            { deviceId: device.id, skippedRounds: this.#skippedRounds },
+            'simulated device skips a round: its previous reading is not acknowledged yet',
+          );
+          return Promise.resolve();
+        }
         const values = Object.fromEntries(
           device.metrics.map((m) => [m, sampleValue(m, time, this.#options.random)]),
         );
@@ -89,7 +112,10 @@ export class Simulator {
         if (this.#unechoed.size > 10_000) this.#unechoed.clear();
         const key = echoKey(device.id, payload);
         this.#unechoed.set(key, (this.#unechoed.get(key) ?? 0) + 1);
-        return client.publishAsync(readingsTopic(device.id), payload, { qos: 1 });
+        this.#inFlight.add(device.id);
+        return client
+          .publishAsync(readingsTopic(device.id), payload, { qos: 1 })
+          .finally(() => this.#inFlight.delete(device.id));
       }),
     );
   }
