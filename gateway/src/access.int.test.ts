@@ -1,16 +1,16 @@
 import { createAlertRule, createWebhook, insertAlert } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from './gateway.ts';
-import { globalId, openSubscription } from './testing.ts';
+import type { Gateway } from './gateway.ts';
+import { globalId, openSubscription, startTestGateway, type TestGateway } from './testing.ts';
 
 // Every mutation against every role, through real sessions and API keys, with the audit trail
 // checked for each attempt: allowed ones change data and leave an "ok" row in the same
 // transaction, refused ones change nothing and leave a "denied" row.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
@@ -140,10 +140,8 @@ async function openAlert(): Promise<string> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = db.database.createPrisma();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway, prisma } = testGateway);
   const passwordHash = await hashSecret(PASSWORD);
   for (const user of USERS) {
     await prisma.user.create({
@@ -167,11 +165,7 @@ beforeAll(async () => {
   observedOn = new Date(kpi.periodStart.getTime() + 86_400_000).toISOString().slice(0, 10);
 });
 
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 interface Case {
   mutation: string;

@@ -1,9 +1,8 @@
 import { changeAlertLevel, insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
-import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
+import { datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from './gateway.ts';
+import type { Gateway } from './gateway.ts';
 import {
   alertTransition,
   execute,
@@ -12,6 +11,8 @@ import {
   openSubscription,
   type SubscriptionEvent,
   signedInUsers,
+  startTestGateway,
+  type TestGateway,
 } from './testing.ts';
 
 // Alerts through GraphQL against the real PostgreSQL. The alert is opened the way the ingest
@@ -19,6 +20,7 @@ import {
 // in one transaction, NOTIFY after commit): the gateway does not depend on ingest, and the
 // evaluator's own rule logic is tested in ingest.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
@@ -35,10 +37,8 @@ const graphql = <T = Record<string, unknown>>(
 ) => execute<T>(gateway.yoga, query, variables, cookies.get(caller));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = db.database.createPrisma();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway, prisma } = testGateway);
   cookies = await signedInUsers(
     gateway.yoga,
     prisma,
@@ -52,11 +52,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 const ALERT_FIELDS = `id state level peakLevel value acknowledgedBy acknowledgementNote closedBy escalations
   rule { name kind } datastream { key thing { databaseId } }

@@ -1,21 +1,21 @@
 import { tokenHash } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKey, type Role } from './auth/viewer.ts';
-import { createGateway, type Gateway } from './gateway.ts';
+import type { Gateway } from './gateway.ts';
+import { startTestGateway, type TestGateway } from './testing.ts';
 
 // Dead letters through GraphQL: who may read them, the device and reason filters, and a payload
 // that is not valid UTF-8.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 const bearer = new Map<Role, string>();
 
 beforeAll(async () => {
-  db = await createTestDatabase({ seedSample: false });
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway({ seedSample: false });
+  ({ db, gateway } = testGateway);
   const prisma = db.database.createPrisma();
   for (const role of ['OPERATOR', 'VIEWER', 'ADMIN'] as const) {
     const key = newApiKey();
@@ -66,10 +66,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 type Letters = {
   deadLetters: {

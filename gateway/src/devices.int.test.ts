@@ -1,16 +1,16 @@
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { tokenHash, verifySecret } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKey } from './auth/viewer.ts';
-import { createGateway, type Gateway } from './gateway.ts';
-import { globalId } from './testing.ts';
+import type { Gateway } from './gateway.ts';
+import { globalId, startTestGateway, type TestGateway } from './testing.ts';
 
 // Devices and their data health through GraphQL: who sees which device's health and dead letters.
 // The sample integrator owns the river gauges (prisma/src/sample-data.ts); a second integrator
 // owns the market air sensor, so each can be asked for the other's device by id.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
@@ -38,10 +38,8 @@ async function addKey(userId: string, actor: Actor): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = db.database.createPrisma();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway, prisma } = testGateway);
   const accounts = [
     ['viewer', 'VIEWER', null],
     ['reporter', 'REPORTER', 'bpbd'],
@@ -100,11 +98,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 type Errors = { message: string; extensions?: { code?: string } }[];
 

@@ -1,15 +1,23 @@
 import type { Database } from '@bisa/db/database.ts';
 import { notifyReadingsCommitted, REPORT_EVENTS_CHANNEL } from '@bisa/db/notifications.ts';
 import type { SqlClient } from '@bisa/db/sql-client.ts';
-import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
+import { datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { execute, globalId, insertReadings, openSubscription } from './testing.ts';
+import {
+  execute,
+  globalId,
+  insertReadings,
+  openSubscription,
+  startTestGateway,
+  type TestGateway,
+} from './testing.ts';
 
 // Quick-win evaluation on the real PostgreSQL with the seeded Luwu Utara sample: KPIs computed
 // from readings and from approved reports, rolled up per programme, dimension and regency.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let periodStart: Date;
@@ -40,9 +48,8 @@ async function kpiEvaluation(id: string, asOf: string): Promise<KpiEvaluation> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway } = testGateway);
   const { rows } = await db.database.sql.query<{ period_start: Date }>(
     "SELECT period_start::timestamptz AS period_start FROM kpi WHERE id = 'market-pm25'",
   );
@@ -55,10 +62,7 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 describe('the Luwu Utara sample', () => {
   it('has about fifteen quick wins over the six dimensions, with KPIs and partners', async () => {

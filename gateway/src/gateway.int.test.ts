@@ -1,31 +1,35 @@
 import { connectServerDatabase } from '@bisa/db/database.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
-import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
+import { datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
-import { execute, globalId, insertReadings, openSubscription } from './testing.ts';
+import {
+  execute,
+  globalId,
+  insertReadings,
+  openSubscription,
+  startTestGateway,
+  type TestGateway,
+} from './testing.ts';
 
 // The gateway against a real PostgreSQL 15 (no TimescaleDB): programme data through Prisma,
 // series through portable SQL, subscriptions fed by LISTEN/NOTIFY.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let waterLevel: number;
 let pm25: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway } = testGateway);
   waterLevel = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
   pm25 = await datastreamIdOf(db.database.sql, 'masamba-market-aq-01', 'pm25');
 });
 
-afterAll(async () => {
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 describe('programme data', () => {
   it('lists the six dimensions in order with their coordinating OPD', async () => {

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { connectServerDatabase } from '@bisa/db/database.ts';
 import { tokenHash } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { auditServer } from 'graphql-http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,17 +10,18 @@ import { newApiKey, type Role } from './auth/viewer.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createGatewayServer } from './http.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { startTestGateway, type TestGateway } from './testing.ts';
 
 // The gateway's production plugin stack against abuse and against the GraphQL-over-HTTP spec.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 const bearer = new Map<Role, Record<string, string>>();
 
 beforeAll(async () => {
-  db = await createTestDatabase({ seedSample: false });
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway({ seedSample: false });
+  ({ db, gateway } = testGateway);
   const prisma = db.database.createPrisma();
   for (const role of ['ADMIN', 'OPERATOR'] as const) {
     const key = newApiKey();
@@ -40,10 +41,7 @@ beforeAll(async () => {
   await prisma.$disconnect();
 });
 
-afterAll(async () => {
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 async function post(body: string, headers: Record<string, string> = {}) {
   const response = await gateway.yoga.fetch('http://gateway.test/graphql', {

@@ -1,10 +1,9 @@
 import { changeAlertLevel, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
-import { createTestDatabase, datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
+import { datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from './gateway.ts';
+import type { Gateway } from './gateway.ts';
 import {
   alertTransition,
   execute,
@@ -14,6 +13,8 @@ import {
   openSubscription,
   type SubscriptionEvent,
   signedInUsers,
+  startTestGateway,
+  type TestGateway,
 } from './testing.ts';
 
 // liveEvents against the real PostgreSQL: each part must send what its separate field sends,
@@ -21,6 +22,7 @@ import {
 // do in production (NOTIFY on commit, the alert repository, the report mutations), and every
 // stream is compared with the separate field opened next to it.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let prisma: PrismaClient;
@@ -51,10 +53,8 @@ function subscribe(query: string, caller: Caller = 'anonymous') {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = db.database.createPrisma();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway, prisma } = testGateway);
   waterLevel = await datastreamIdOf(db.database.sql, 'masamba-river-01', 'water_level');
   pm25 = await datastreamIdOf(db.database.sql, 'masamba-market-aq-01', 'pm25');
   cookies = await signedInUsers(
@@ -73,11 +73,7 @@ beforeAll(async () => {
   observedOn = new Date(kpi.periodStart.getTime() + 86_400_000).toISOString().slice(0, 10);
 });
 
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 const commit = (readings: { datastreamId: number; time: string; value: number }[]) =>
   db.database.sql.transaction((tx) => notifyReadingsCommitted(tx, readings));

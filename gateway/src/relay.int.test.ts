@@ -1,22 +1,21 @@
 import { hashSecret, tokenHash } from '@bisa/db/secret-hash.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
-import pino from 'pino';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKey } from './auth/viewer.ts';
-import { createGateway, type Gateway } from './gateway.ts';
-import { execute, globalId } from './testing.ts';
+import type { Gateway } from './gateway.ts';
+import { execute, globalId, startTestGateway, type TestGateway } from './testing.ts';
 
 // Global ids, node lookups and cursor connections with their filters, against the real
 // PostgreSQL with the Luwu Utara sample.
 
+let testGateway: TestGateway;
 let db: TestDatabase;
 let gateway: Gateway;
 let adminKey: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  testGateway = await startTestGateway();
+  ({ db, gateway } = testGateway);
   const prisma = db.database.createPrisma();
   adminKey = newApiKey();
   await prisma.user.create({
@@ -33,10 +32,7 @@ beforeAll(async () => {
   await prisma.$disconnect();
 });
 
-afterAll(async () => {
-  await gateway?.stop();
-  await db?.drop();
-});
+afterAll(() => testGateway?.stop());
 
 type Page<T> = {
   edges: { cursor: string; node: T }[];

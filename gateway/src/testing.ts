@@ -2,8 +2,53 @@ import { type AlertEventInput, createAlertRule, insertAlert, recordAlertEvent } 
 import type { PrismaClient, Role } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
 import type { SqlClient, SqlQueryable } from '@bisa/db/sql-client.ts';
+import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import pino from 'pino';
+import { createGateway, type Gateway } from './gateway.ts';
 import type { GatewayYoga } from './yoga.ts';
+
+export interface TestGateway {
+  db: TestDatabase;
+  gateway: Gateway;
+  /** A Prisma client on the test database, made on first use and disconnected by `stop`. */
+  readonly prisma: PrismaClient;
+  /** Disconnects the Prisma client (if made), stops the gateway and drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Test fixture: a started gateway, logging nothing, over a fresh test database (real
+ * PostgreSQL, migrated, seeded with the sample unless `seedSample: false`), so each test file
+ * runs isolated. Requests go through `gateway.yoga.fetch`, no port.
+ */
+export async function startTestGateway(options: { seedSample?: boolean } = {}): Promise<TestGateway> {
+  const db = await createTestDatabase(options);
+  const gateway = createGateway({ database: db.database, logger: pino({ level: 'silent' }) });
+  try {
+    await gateway.start();
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  let prisma: PrismaClient | undefined;
+  return {
+    db,
+    gateway,
+    get prisma() {
+      prisma ??= db.database.createPrisma();
+      return prisma;
+    },
+    async stop() {
+      try {
+        await prisma?.$disconnect();
+        await gateway.stop();
+      } finally {
+        await db.drop();
+      }
+    },
+  };
+}
 
 /** Test helper: one GraphQL request through `yoga.fetch`, no port; `cookie` signs it in. */
 export async function execute<T>(
