@@ -1,11 +1,11 @@
 // Issue 3's persistence test: the worker is stopped gracefully while devices keep publishing,
 // then started again with the same client id. The broker must have kept its session and queued
 // everything published meanwhile, and the restarted worker must commit all of it.
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectFleet, numberedReadings, registerFleet, storedReadingCount } from './testing/fleet.ts';
+import { type DeliveryTestbed, startDeliveryTestbed } from './testing/delivery-testbed.ts';
+import { connectFleet, numberedReadings, storedReadingCount } from './testing/fleet.ts';
 import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
-import { freePort, type PrivateMosquitto, startQueueingMosquitto } from './testing/servers.ts';
 import { INGEST_MAIN, type LogLine, spawnWorker } from './testing/worker-process.ts';
 
 const DEVICES = Array.from({ length: 5 }, (_, i) => `persistence-device-${i}`);
@@ -15,19 +15,15 @@ const MESSAGES = 3_000;
 const WHILE_DOWN = 2_000;
 const WAIT = { timeout: 60_000, interval: 50 };
 
+let testbed: DeliveryTestbed;
 let db: TestDatabase;
-let broker: PrivateMosquitto;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await registerFleet(db.database, DEVICES);
-  broker = await startQueueingMosquitto();
+  testbed = await startDeliveryTestbed(DEVICES);
+  ({ db } = testbed);
 });
 
-afterAll(async () => {
-  await broker?.destroy();
-  await db?.drop();
-});
+afterAll(() => testbed?.stop());
 
 const connected = (line: LogLine) => line.msg === 'connected and subscribed';
 
@@ -38,13 +34,8 @@ describe('ingest worker stopped and restarted while devices publish', () => {
     const before = publications.slice(0, (MESSAGES - WHILE_DOWN) / 2);
     const down = publications.slice(before.length, before.length + WHILE_DOWN);
     const after = publications.slice(before.length + WHILE_DOWN);
-    const env = {
-      DATABASE_URL: db.url,
-      MQTT_URL: broker.url,
-      INGEST_CLIENT_ID: 'persistence-ingest',
-      INGEST_HTTP_PORT: String(await freePort()),
-    };
-    const fleet = await connectFleet({ url: broker.url, names: DEVICES });
+    const env = await testbed.workerEnv('persistence-ingest');
+    const fleet = await connectFleet({ url: testbed.broker.url, names: DEVICES });
     let worker = spawnWorker(INGEST_MAIN, env);
     try {
       expect(await worker.waitForLog(connected)).toMatchObject({ sessionPresent: false });

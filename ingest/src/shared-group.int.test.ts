@@ -3,30 +3,26 @@
 // What the test establishes (and docs/mqtt.md states): nothing is lost, and the messages the
 // broker had given the dead worker's persistent session wait there until a worker with that
 // client id connects again; the surviving member does not get them.
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectFleet, numberedReadings, registerFleet, storedReadingCount } from './testing/fleet.ts';
+import { type DeliveryTestbed, startDeliveryTestbed } from './testing/delivery-testbed.ts';
+import { connectFleet, numberedReadings, storedReadingCount } from './testing/fleet.ts';
 import { auditDatabase, Ledger, perfectAudit } from './testing/ledger.ts';
-import { freePort, type PrivateMosquitto, startQueueingMosquitto } from './testing/servers.ts';
 import { INGEST_MAIN, type LogLine, spawnWorker, type WorkerProcess } from './testing/worker-process.ts';
 
 const DEVICES = Array.from({ length: 4 }, (_, i) => `shared-group-device-${i}`);
 const MESSAGES = 4_000;
 const WAIT = { timeout: 60_000, interval: 50 };
 
+let testbed: DeliveryTestbed;
 let db: TestDatabase;
-let broker: PrivateMosquitto;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await registerFleet(db.database, DEVICES);
-  broker = await startQueueingMosquitto();
+  testbed = await startDeliveryTestbed(DEVICES);
+  ({ db } = testbed);
 });
 
-afterAll(async () => {
-  await broker?.destroy();
-  await db?.drop();
-});
+afterAll(() => testbed?.stop());
 
 const committing = (line: LogLine) => line.msg === 'connected and subscribed';
 
@@ -34,17 +30,11 @@ describe('two ingest workers in one shared-subscription group', () => {
   it('lose nothing when one is killed: its in-flight messages wait for its session to return', async () => {
     const ledger = new Ledger();
     const publications = numberedReadings(DEVICES, MESSAGES, ledger);
-    const workerEnv = async (clientId: string) => ({
-      DATABASE_URL: db.url,
-      MQTT_URL: broker.url,
-      INGEST_CLIENT_ID: clientId,
-      INGEST_SHARE_GROUP: 'bisa-ingest-test',
-      INGEST_ALERTS: 'false',
-      INGEST_HTTP_PORT: String(await freePort()),
-    });
+    const workerEnv = (clientId: string) =>
+      testbed.workerEnv(clientId, { INGEST_SHARE_GROUP: 'bisa-ingest-test', INGEST_ALERTS: 'false' });
     const survivorEnv = await workerEnv('shared-ingest-a');
     const victimEnv = await workerEnv('shared-ingest-b');
-    const fleet = await connectFleet({ url: broker.url, names: DEVICES });
+    const fleet = await connectFleet({ url: testbed.broker.url, names: DEVICES });
     const survivor = spawnWorker(INGEST_MAIN, survivorEnv);
     let victim: WorkerProcess = spawnWorker(INGEST_MAIN, victimEnv);
     try {
