@@ -1,18 +1,15 @@
 import { SAMPLE_KIOSK, SAMPLE_USERS, sampleUserPassword } from '@bisa/db/sample-data.ts';
-import pino from 'pino';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkView, launchChromium, poll, SampleDevices } from './browser-testing.ts';
-import { Hub } from './hub.ts';
-import { embeddedTestConfig } from './testing.ts';
+import { BrowserHub, checkView, poll, SampleDevices } from './browser-testing.ts';
+import type { Hub } from './hub.ts';
 
 // Who may do what in the dashboard, in a real Chromium on the embedded hub: signing in (and a
 // wrong password, an unreachable gateway), each sample role's alert actions, the wall screen on
 // its read-only kiosk key, and an operator acknowledging from the wall an alert raised over MQTT.
 
+let stage: BrowserHub;
 let hub: Hub;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const devices = new SampleDevices(() => hub.addresses.mqtt);
 const OPERATOR = 'operator@contoh.bisa.id';
 const OPERATOR_NAME = 'Operator ruang kendali (contoh)';
@@ -21,23 +18,8 @@ const OPERATOR_ACTOR = `${OPERATOR_NAME} <${OPERATOR}>`;
 const ALERT_RULE = 'Tinggi muka air sungai (contoh)';
 const GAUGE = 'Pos duga air Sungai Baliase';
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  return context.newPage();
-}
-
-/** Signs the page's browser context in through the API (setup, not what the test is about). */
-async function signInThroughApi(page: Page, email: string): Promise<void> {
-  const response = await page.request.post(hub.addresses.graphql, {
-    data: {
-      query:
-        'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
-      variables: { email, password: sampleUserPassword(email) },
-    },
-  });
-  expect(await response.json()).toMatchObject({ data: { signIn: { id: expect.any(String) } } });
-}
+const newPage = () => stage.newPage();
+const signInThroughApi = (page: Page, email: string) => stage.signIn(page, email);
 
 /** The open sample threshold alert of the Baliase gauge on this page's strip. */
 function baliaseAlert(page: Page): Locator {
@@ -56,21 +38,18 @@ async function globalIdOf(alert: Locator): Promise<string> {
 }
 
 beforeAll(async () => {
-  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
-  await hub.start();
+  stage = await BrowserHub.start();
+  hub = stage.hub;
   // The sample threshold rule waits 60 s before it opens; tuned as the flood drill does (rules
   // are data), so the first reading above SIAGA opens the alert.
   await hub.database.sql.query(
     `UPDATE alert_rule SET pending_seconds = 0 WHERE is_sample AND kind = 'THRESHOLD'`,
   );
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
   await devices.close();
-  await hub?.stop();
+  await stage?.stop();
 });
 
 describe('access in Chromium', () => {

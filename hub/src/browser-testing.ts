@@ -3,10 +3,19 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dictionaries, type Locale } from '@bisa/dashboard/i18n/dictionaries.ts';
+import { sampleUserPassword } from '@bisa/db/sample-data.ts';
 import type { MqttClient } from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import pino from 'pino';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
-import { connectSampleDevice } from './testing.ts';
+import { Hub } from './hub.ts';
+import { connectSampleDevice, embeddedTestConfig } from './testing.ts';
 
 // What every browser test of the dashboard needs: Chromium launched the same way, axe, the
 // phone-width check, screenshots in one folder and sample devices that publish over MQTT.
@@ -38,6 +47,76 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
       ...extraArgs,
     ],
   });
+}
+
+/** The desk viewport most views are checked at. */
+export const DESK_VIEWPORT = { width: 1280, height: 900 };
+
+/**
+ * What a browser test stands on: the embedded hub (in memory, no simulator, logging nothing) and
+ * one Chromium. Each page opens in a browser context of its own (its own cookies, so its own
+ * session); `stop` closes them, then the browser, then the hub.
+ */
+export class BrowserHub {
+  readonly hub: Hub;
+  readonly browser: Browser;
+  readonly #contexts: BrowserContext[] = [];
+
+  private constructor(hub: Hub, browser: Browser) {
+    this.hub = hub;
+    this.browser = browser;
+  }
+
+  static async start(): Promise<BrowserHub> {
+    const hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
+    await hub.start();
+    try {
+      return new BrowserHub(hub, await launchChromium());
+    } catch (error) {
+      await hub.stop();
+      throw error;
+    }
+  }
+
+  /** A browser context of its own, closed by `stop`. */
+  async newContext(options: BrowserContextOptions = { viewport: DESK_VIEWPORT }): Promise<BrowserContext> {
+    const context = await this.browser.newContext(options);
+    this.#contexts.push(context);
+    return context;
+  }
+
+  /** A page in a browser context of its own, closed by `stop`. */
+  async newPage(options?: BrowserContextOptions): Promise<Page> {
+    return (await this.newContext(options)).newPage();
+  }
+
+  /** A page whose browser context is signed in as this sample account (the session cookie). */
+  async signedInPage(email: string, viewport = DESK_VIEWPORT): Promise<Page> {
+    const page = await this.newPage({ viewport });
+    await this.signIn(page, email);
+    return page;
+  }
+
+  /** Signs the page's browser context in through the API, as the dashboard does (setup, not what a test is about). */
+  async signIn(page: Page, email: string): Promise<void> {
+    const response = await page.request.post(this.hub.addresses.graphql, {
+      data: {
+        query:
+          'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
+        variables: { email, password: sampleUserPassword(email) },
+      },
+    });
+    expect(await response.json()).toMatchObject({ data: { signIn: { id: expect.any(String) } } });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      for (const context of this.#contexts) await context.close();
+      await this.browser.close();
+    } finally {
+      await this.hub.stop();
+    }
+  }
 }
 
 /** Waits for a value in the page; loading views on the embedded hub takes seconds, not one. */

@@ -1,23 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARTIFACTS,
+  BrowserHub,
   checkView as checkPage,
-  launchChromium,
+  DESK_VIEWPORT,
   poll,
   SampleDevices,
   textsOfTheOtherLanguage,
 } from './browser-testing.ts';
-import { Hub } from './hub.ts';
-import { embeddedTestConfig } from './testing.ts';
+import type { Hub } from './hub.ts';
 
 // The map, chart, evaluation and wall views in a real headless Chromium on the embedded hub:
 // readings published over MQTT must change them, in both languages, with no serious
 // accessibility violation (axe) and no horizontal scrolling on a 390 px phone.
 
+let stage: BrowserHub;
 let hub: Hub;
 let browser: Browser;
 let context: BrowserContext;
@@ -102,18 +102,15 @@ async function switchLanguage(expected: 'id' | 'en'): Promise<void> {
 }
 
 beforeAll(async () => {
-  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
-  await hub.start();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  stage = await BrowserHub.start();
+  ({ hub, browser } = stage);
+  context = await stage.newContext({ viewport: DESK_VIEWPORT, acceptDownloads: true });
   page = await context.newPage();
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
   await devices.close();
-  await hub?.stop();
+  await stage?.stop();
 });
 
 describe('dashboard views in Chromium', () => {

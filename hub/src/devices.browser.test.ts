@@ -1,50 +1,31 @@
-import { sampleDeviceSecret, sampleUserPassword } from '@bisa/db/sample-data.ts';
+import { sampleDeviceSecret } from '@bisa/db/sample-data.ts';
 import mqtt from 'mqtt';
-import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkView, launchChromium, poll, SampleDevices } from './browser-testing.ts';
-import { Hub } from './hub.ts';
-import { embeddedTestConfig } from './testing.ts';
+import { BrowserHub, checkView, poll, SampleDevices } from './browser-testing.ts';
+import type { Hub } from './hub.ts';
 
 // The devices view (/devices) in headless Chromium on the embedded hub: a malformed payload a
 // sample device publishes over MQTT shows up as a dead letter with its reason for an operator;
 // the sample integrator sees only the river gauges it owns; a viewer is told the page is not
 // for them. Each state passes axe and fits a 390 px phone.
 
+let stage: BrowserHub;
 let hub: Hub;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const devices = new SampleDevices(() => hub.addresses.mqtt);
 
-/** A page whose browser context is signed in as this sample account (the session cookie). */
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const response = await page.request.post(hub.addresses.graphql, {
-    data: {
-      query: 'mutation ($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }',
-      variables: { e: email, p: sampleUserPassword(email) },
-    },
-  });
-  expect(await response.json()).not.toHaveProperty('errors');
-  return page;
-}
+const signedInPage = (email: string) => stage.signedInPage(email);
 
 const cards = (page: Page) => page.locator('[data-testid^="device-"][data-status]');
 
 beforeAll(async () => {
-  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
-  await hub.start();
-  browser = await launchChromium();
+  stage = await BrowserHub.start();
+  hub = stage.hub;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
   await devices.close();
-  await hub?.stop();
+  await stage?.stop();
 });
 
 describe('devices view in Chromium', () => {

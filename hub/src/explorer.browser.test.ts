@@ -1,19 +1,16 @@
 import { SAMPLE_PROGRAMMES } from '@bisa/db/sample-data.ts';
-import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkView, launchChromium, poll } from './browser-testing.ts';
-import { Hub } from './hub.ts';
-import { embeddedTestConfig } from './testing.ts';
+import { BrowserHub, checkView, poll } from './browser-testing.ts';
+import type { Hub } from './hub.ts';
 
 // The programme explorer (/programmes) in headless Chromium on the embedded hub, signed out
 // (it is for everyone): filters by dimension and partner, a search in Indonesian and in English,
 // the collaboration table following the filters, the filters kept in a link that is opened
 // again, both languages; each state passes axe and fits a 390 px phone.
 
+let stage: BrowserHub;
 let hub: Hub;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 const shown = () =>
@@ -29,18 +26,12 @@ const partnerRows = () =>
 const query = () => Object.fromEntries(new URL(page.url()).searchParams);
 
 beforeAll(async () => {
-  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
-  await hub.start();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
+  stage = await BrowserHub.start();
+  hub = stage.hub;
+  page = await stage.newPage();
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await hub?.stop();
-});
+afterAll(() => stage?.stop());
 
 describe('programme explorer in Chromium', () => {
   it('filters by dimension and partner, keeps the filters in the URL, and shows who collaborates where', async () => {

@@ -1,10 +1,7 @@
-import { sampleUserPassword } from '@bisa/db/sample-data.ts';
-import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkView, launchChromium, poll } from './browser-testing.ts';
-import { Hub } from './hub.ts';
-import { embeddedTestConfig } from './testing.ts';
+import { BrowserHub, checkView, poll } from './browser-testing.ts';
+import type { Hub } from './hub.ts';
 
 // OPD reporting end to end on the embedded hub: a BPBD reporter on a phone submits a value for
 // a REPORTED KPI of BPBD's flood early-warning quick win, an administrator in another browser
@@ -14,37 +11,19 @@ import { embeddedTestConfig } from './testing.ts';
 const QUICK_WIN = 'Peringatan dini banjir Sungai Masamba dan Baliase';
 const KPI = 'flood-villages-reached';
 
+let stage: BrowserHub;
 let hub: Hub;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 /** A browser of its own (cookies included), signed in through the gateway as a sample account. */
-async function signedIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  const response = await page.request.post(hub.addresses.graphql, {
-    data: {
-      query:
-        'mutation SignIn($email: String!, $password: String!) { signIn(email: $email, password: $password) { id } }',
-      variables: { email, password: sampleUserPassword(email) },
-    },
-  });
-  expect(await response.json()).toMatchObject({ data: { signIn: { id: expect.any(String) } } });
-  return page;
-}
+const signedIn = (email: string, viewport: { width: number; height: number }): Promise<Page> =>
+  stage.signedInPage(email, viewport);
 
 beforeAll(async () => {
-  hub = new Hub(embeddedTestConfig(), pino({ level: 'silent' }));
-  await hub.start();
-  browser = await launchChromium();
+  stage = await BrowserHub.start();
+  hub = stage.hub;
 });
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await hub?.stop();
-});
+afterAll(() => stage?.stop());
 
 describe('OPD reporting in Chromium', () => {
   it('an OPD report is submitted, approved and changes the evaluation', async () => {
@@ -57,8 +36,7 @@ describe('OPD reporting in Chromium', () => {
     await lateAdmin.route('**/graphql', (route) =>
       /subscription/.test(route.request().postData() ?? '') ? route.abort() : route.fallback(),
     );
-    const watching = await browser.newContext({ viewport: desk });
-    contexts.push(watching);
+    const watching = await stage.newContext({ viewport: desk });
     const evaluation = await watching.newPage();
 
     // The evaluation page and the wallboard as they are before the report.
@@ -183,8 +161,7 @@ describe('OPD reporting in Chromium', () => {
     await viewer.goto(`${hub.addresses.dashboard}reports`);
     await viewer.getByText('Peran Anda tidak dapat melapor atau meninjau capaian.').waitFor();
 
-    const anonymous = await (await browser.newContext()).newPage();
-    contexts.push(anonymous.context());
+    const anonymous = await stage.newPage({});
     await anonymous.goto(`${hub.addresses.dashboard}reports`);
     await anonymous.getByTestId('reports-sign-in').waitFor();
     await checkView(anonymous, 'reports-signed-out');
