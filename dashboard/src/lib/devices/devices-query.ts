@@ -1,5 +1,5 @@
 import { type Client, gql } from '@urql/core';
-import { loadEveryPage, type Page } from '#lib/graphql/pages.ts';
+import { loadEveryPage, PAGE_INFO_FIELDS, type Page } from '#lib/graphql/pages.ts';
 import { LIVE_DATASTREAM_FIELDS, type SiteDatastream } from '#lib/graphql/sites.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
@@ -43,10 +43,7 @@ export interface Device {
 export const DevicesPageQuery = gql<{ devices: Page<Device> }, { after: string | null }>`
   query DevicesPage($after: String) {
     devices(first: 50, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO_FIELDS}
       nodes {
         id
         databaseId

@@ -5,6 +5,14 @@ export interface Page<Node> {
   nodes: Node[];
 }
 
+/** What loadEveryPage follows: the selection a paged query asks of its connection, beside `nodes`. */
+export const PAGE_INFO_FIELDS = `
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+`;
+
 /**
  * Follows a connection page by page. A failed page fails the whole load: half a list of sites or
  * devices would pass for the whole one.

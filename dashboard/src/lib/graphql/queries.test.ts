@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DevicesPageQuery } from '#lib/devices/devices-query.ts';
+import { ExplorerProgrammesQuery } from '#lib/programmes/programmes-query.ts';
 import { DatastreamChartQuery } from './chart.ts';
 import { QuickWinEvaluationQuery, QuickWinsQuery } from './evaluation.ts';
 import { LiveEventsSubscription } from './live-events.ts';
@@ -24,6 +26,8 @@ describe('GraphQL documents', () => {
   it.each<[string, DocumentNode]>([
     ['Wallboard', WallboardQuery],
     ['SitesPage', SitesPageQuery],
+    ['DevicesPage', DevicesPageQuery],
+    ['ExplorerProgrammes', ExplorerProgrammesQuery],
     ['DatastreamChart', DatastreamChartQuery],
     ['QuickWins', QuickWinsQuery],
     ['QuickWinEvaluation', QuickWinEvaluationQuery],

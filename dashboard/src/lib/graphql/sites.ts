@@ -1,5 +1,5 @@
 import { type Client, gql } from '@urql/core';
-import { loadEveryPage } from '#lib/graphql/pages.ts';
+import { loadEveryPage, PAGE_INFO_FIELDS, type Page } from '#lib/graphql/pages.ts';
 import type { ProgrammeEvaluation, Reading } from '#lib/graphql/queries.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
@@ -36,10 +36,7 @@ export interface SiteThing {
 }
 
 export interface SitesPageData {
-  things: {
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    nodes: SiteThing[];
-  };
+  things: Page<SiteThing>;
 }
 
 export interface SitesPageVariables {
@@ -68,10 +65,7 @@ export const LIVE_DATASTREAM_FIELDS = `
 export const SitesPageQuery = gql<SitesPageData, SitesPageVariables>`
   query SitesPage($after: String) {
     things(first: 100, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO_FIELDS}
       nodes {
         id
         databaseId

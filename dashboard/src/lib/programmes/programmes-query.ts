@@ -1,6 +1,6 @@
 import { type Client, gql } from '@urql/core';
 import type { PartnerKind } from '#lib/graphql/evaluation.ts';
-import { loadEveryPage, type Page } from '#lib/graphql/pages.ts';
+import { loadEveryPage, PAGE_INFO_FIELDS, type Page } from '#lib/graphql/pages.ts';
 import type { LocalizedText } from '#lib/i18n/i18n.svelte.ts';
 
 // The programme explorer reads every programme once, with its dimension, owner OPD and partners,
@@ -28,10 +28,7 @@ export interface ExplorerProgramme {
 export const ExplorerProgrammesQuery = gql<{ programmes: Page<ExplorerProgramme> }, { after: string | null }>`
   query ExplorerProgrammes($after: String) {
     programmes(first: 100, after: $after) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ${PAGE_INFO_FIELDS}
       nodes {
         id
         databaseId
