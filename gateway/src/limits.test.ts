@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Deadlines } from './limits.ts';
+import { Deadlines, watchClientGone } from './limits.ts';
 
 describe('Deadlines (the execution timeout)', () => {
   beforeEach(() => {
@@ -47,5 +48,48 @@ describe('Deadlines (the execution timeout)', () => {
     expect(vi.getTimerCount()).toBe(0);
     deadlines.add(() => {});
     expect(vi.getTimerCount()).toBe(1);
+  });
+});
+
+describe('watchClientGone (a client that leaves stops its execution)', () => {
+  it("under node:http, sees the response's close until the execution ends", () => {
+    const request = new Request('http://gateway.test/');
+    const gone: unknown[] = [];
+    const left = new EventEmitter();
+    watchClientGone({ res: left, request }, (reason) => gone.push(reason));
+    left.emit('close');
+    expect(gone).toHaveLength(1);
+    expect((gone[0] as Error).name).toBe('AbortError');
+    // An execution that ended before its response closed: the close is the response's own.
+    const answered = new EventEmitter();
+    const stop = watchClientGone({ res: answered, request }, (reason) => gone.push(reason));
+    stop();
+    answered.emit('close');
+    expect(gone).toHaveLength(1);
+    expect(answered.listenerCount('close')).toBe(0);
+  });
+
+  it("through fetch, sees the request's signal", () => {
+    const controller = new AbortController();
+    const gone: unknown[] = [];
+    const stop = watchClientGone(
+      { request: new Request('http://gateway.test/', { signal: controller.signal }) },
+      (reason) => gone.push(reason),
+    );
+    controller.abort(new Error('client left'));
+    expect(gone.map((reason) => (reason as Error).message)).toEqual(['client left']);
+    stop();
+  });
+
+  it('stops watching once the execution has ended', () => {
+    const controller = new AbortController();
+    const gone: unknown[] = [];
+    const stop = watchClientGone(
+      { request: new Request('http://gateway.test/', { signal: controller.signal }) },
+      (reason) => gone.push(reason),
+    );
+    stop();
+    controller.abort();
+    expect(gone).toEqual([]);
   });
 });

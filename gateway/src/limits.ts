@@ -259,7 +259,7 @@ interface ServedContext {
  * request's signal there costs more, as it is a `Proxy` that stringifies every property key (2 %
  * of the gateway's CPU per request, docs/benchmarks.md). Through `yoga.fetch` the signal it is.
  */
-function watchClientGone(context: unknown, onGone: (reason: unknown) => void): () => void {
+export function watchClientGone(context: unknown, onGone: (reason: unknown) => void): () => void {
   const { request, res } = context as ServedContext;
   if (res) {
     const onClose = () => onGone(new DOMException('The client closed the connection', 'AbortError'));
