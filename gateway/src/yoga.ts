@@ -5,6 +5,7 @@ import { type DocumentNode, GraphQLError, NoSchemaIntrospectionCustomRule, valid
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { resolveViewer, type Viewer } from './auth/viewer.ts';
+import { BoundedCache } from './bounded-cache.ts';
 import type { GatewayContext, GatewayServices } from './context.ts';
 import { type QueryLimits, useExecutionTimeout, useQueryLimits, useRequestBodyLimit } from './limits.ts';
 import { schema } from './schema/index.ts';
@@ -31,8 +32,11 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
   // introspection (Yoga validates before it builds the context).
   const viewers = new WeakMap<Request, Viewer | null>();
   const viewerPlugin: Plugin = {
-    async onParams({ request }) {
-      viewers.set(request, await resolveViewer(services().prisma, request));
+    onParams({ request }) {
+      // Not async: an anonymous request is answered without a promise (auth/viewer.ts).
+      const viewer = resolveViewer(services().prisma, request);
+      if (viewer instanceof Promise) return viewer.then((resolved) => void viewers.set(request, resolved));
+      viewers.set(request, viewer);
     },
   };
   // Validation results by document, one cache for each of the two fixed sets of rules. Yoga's own
@@ -80,8 +84,13 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
     batching: false,
     // useRequestBodyLimit below instead, at a fraction of the cost (limits.ts).
     maxRequestBodySize: false,
-    // Parsed documents stay cached by Yoga; validation results are cached by introspectionPolicy.
-    parserAndValidationCache: { validationCache: false },
+    // Parsed documents stay cached by Yoga, in caches without a clock (bounded-cache.ts), as many
+    // as Yoga keeps by default; validation results are cached by introspectionPolicy.
+    parserAndValidationCache: {
+      documentCache: new BoundedCache(1024),
+      errorCache: new BoundedCache(1024),
+      validationCache: false,
+    },
     plugins: [
       viewerPlugin,
       useRequestBodyLimit(limits.maxBodyBytes),
@@ -100,8 +109,9 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
         },
       },
     ],
-    // Resolvers share one Prisma client and one SQL pool; per request only the viewer.
-    context: async ({ request }) => {
+    // Resolvers share one Prisma client and one SQL pool; per request only the viewer. Not async:
+    // a promise here would cost every request another turn through Yoga's hook chain.
+    context: ({ request }) => {
       const shared = services();
       return {
         ...shared,
