@@ -1,13 +1,18 @@
+import { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connectServerDatabase } from '@bisa/db/database.ts';
 import { notifyReadingsCommitted } from '@bisa/db/notifications.ts';
 import { datastreamIdOf, type TestDatabase } from '@bisa/db/testing.ts';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateway, type Gateway } from './gateway.ts';
+import { createGatewayServer } from './http.ts';
 import {
+  eventStreamRequest,
   execute,
   globalId,
   insertReadings,
+  openRawHttp,
   openSubscription,
   startTestGateway,
   type TestGateway,
@@ -327,6 +332,58 @@ describe('readingsCommitted subscription', () => {
     } finally {
       await other.stop();
       await otherDatabase.close();
+    }
+  });
+
+  it("streams over the gateway's HTTP server: Yoga's head, then each reading as a valid chunk", async () => {
+    const server = createGatewayServer({
+      yoga: gateway.yoga,
+      database: db.database,
+      logger: pino({ level: 'silent' }),
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // What Node's response writes itself; the readings go past it, straight to the socket.
+    const responseWrites = vi.spyOn(ServerResponse.prototype, 'write');
+    try {
+      const query = `subscription { readingsCommitted(datastreamIds: ["${globalId('Datastream', waterLevel)}"]) {
+        time value } }`;
+      const streams = [
+        openRawHttp((server.address() as AddressInfo).port),
+        openRawHttp((server.address() as AddressInfo).port),
+      ];
+      for (const stream of streams) {
+        stream.send(eventStreamRequest(query, { headers: { Origin: 'http://dashboard.test' } }));
+        await stream.until(() => (stream.responses[0]?.frames.length ?? 0) === 1);
+      }
+      for (const [i, value] of [5.1, 5.2].entries()) {
+        await db.database.sql.transaction(async (tx) => {
+          await notifyReadingsCommitted(tx, [
+            { datastreamId: waterLevel, time: `2026-11-28T03:00:0${i}.000Z`, value },
+          ]);
+        });
+        for (const stream of streams) await stream.until(() => stream.responses[0]?.frames.length === i + 2);
+      }
+      const requestIds = new Set<string | undefined>();
+      for (const stream of streams) {
+        const [response] = stream.responses;
+        expect(response?.status).toBe(200);
+        expect(response?.chunked).toBe(true);
+        expect(response?.headers['content-type']).toBe('text/event-stream');
+        expect(response?.headers['access-control-allow-origin']).toBe('http://dashboard.test');
+        expect(response?.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+        requestIds.add(response?.headers['x-request-id']);
+        expect(response?.frames).toEqual([
+          ':',
+          'event: next\ndata: {"data":{"readingsCommitted":[{"time":"2026-11-28T03:00:00.000Z","value":5.1}]}}',
+          'event: next\ndata: {"data":{"readingsCommitted":[{"time":"2026-11-28T03:00:01.000Z","value":5.2}]}}',
+        ]);
+      }
+      expect(requestIds.size).toBe(2);
+      expect(responseWrites.mock.calls.map(([chunk]) => String(chunk))).toEqual([':\n\n', ':\n\n']);
+    } finally {
+      responseWrites.mockRestore();
+      server.closeAllConnections();
+      server.close();
     }
   });
 

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { type AlertEventInput, createAlertRule, insertAlert, recordAlertEvent } from '@bisa/db/alerts.ts';
 import type { PrismaClient, Role } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret } from '@bisa/db/secret-hash.ts';
@@ -219,4 +220,160 @@ export async function openSubscription(
     },
     close: () => controller.abort(),
   };
+}
+
+/** One HTTP response as it came over the wire, its body split into server-sent event frames. */
+export interface RawResponse {
+  status: number;
+  /** Header names in lower case, as sent (a repeated header's values joined by ", "). */
+  headers: Record<string, string>;
+  /** Whether the body came as HTTP/1.1 chunks (every one of them checked), or until close. */
+  chunked: boolean;
+  /** The body as decoded so far. */
+  text: string;
+  /** Its complete server-sent event frames, each without its closing blank line (`:` for a comment). */
+  frames: string[];
+  /** The whole body: chunked up to the last chunk, else the connection has closed. */
+  ended: boolean;
+}
+
+/**
+ * Test helper: a plain TCP connection to an HTTP server that sends requests as written and
+ * parses the responses strictly from the bytes: a status line, a chunk size line or a chunk's
+ * closing CRLF that is wrong fails every `until`. `until` resolves once its check holds, checked
+ * again at each read, and rejects if the connection closes first.
+ */
+export function openRawHttp(port: number): {
+  socket: Socket;
+  send(request: string): void;
+  responses: RawResponse[];
+  until(check: () => boolean): Promise<void>;
+} {
+  const socket = connect(port, '127.0.0.1');
+  const responses: RawResponse[] = [];
+  let unparsed: Buffer = Buffer.alloc(0);
+  // The current response's body text not yet ending in a complete frame.
+  let partial = '';
+  let failure: Error | undefined;
+  let closed = false;
+  const waiting = new Set<() => void>();
+  const addBody = (response: RawResponse, text: string) => {
+    response.text += text;
+    const parts = (partial + text).split('\n\n');
+    partial = parts.pop() ?? '';
+    response.frames.push(...parts);
+  };
+  const parse = () => {
+    for (;;) {
+      const current = responses.at(-1);
+      if (!current || current.ended) {
+        if (unparsed.length === 0) return;
+        const headEnd = unparsed.indexOf('\r\n\r\n');
+        if (headEnd < 0) return;
+        const [statusLine = '', ...lines] = unparsed.subarray(0, headEnd).toString('latin1').split('\r\n');
+        unparsed = unparsed.subarray(headEnd + 4);
+        const headers: Record<string, string> = {};
+        for (const line of lines) {
+          const colon = line.indexOf(':');
+          const name = line.slice(0, colon).toLowerCase();
+          const value = line.slice(colon + 1).trim();
+          headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+        }
+        const status = Number(/^HTTP\/1\.[01] (\d{3}) /.exec(statusLine)?.[1]);
+        if (!status) throw new Error(`not an HTTP status line: ${statusLine}`);
+        partial = '';
+        responses.push({
+          status,
+          headers,
+          chunked: headers['transfer-encoding'] === 'chunked',
+          text: '',
+          frames: [],
+          ended: false,
+        });
+        continue;
+      }
+      if (!current.chunked) {
+        const length = current.headers['content-length'];
+        if (length === undefined) {
+          addBody(current, unparsed.toString('utf8'));
+          unparsed = Buffer.alloc(0);
+          return;
+        }
+        if (unparsed.length < Number(length)) return;
+        addBody(current, unparsed.subarray(0, Number(length)).toString('utf8'));
+        unparsed = unparsed.subarray(Number(length));
+        current.ended = true;
+        continue;
+      }
+      const sizeEnd = unparsed.indexOf('\r\n');
+      if (sizeEnd < 0) return;
+      const sizeLine = unparsed.subarray(0, sizeEnd).toString('latin1');
+      if (!/^[0-9a-f]+$/i.test(sizeLine)) throw new Error(`bad chunk size line: ${JSON.stringify(sizeLine)}`);
+      const size = Number.parseInt(sizeLine, 16);
+      const chunkEnd = sizeEnd + 2 + size;
+      if (unparsed.length < chunkEnd + 2) return;
+      if (unparsed.subarray(chunkEnd, chunkEnd + 2).toString('latin1') !== '\r\n')
+        throw new Error('a chunk does not end with CRLF');
+      addBody(current, unparsed.subarray(sizeEnd + 2, chunkEnd).toString('utf8'));
+      unparsed = unparsed.subarray(chunkEnd + 2);
+      if (size === 0) current.ended = true;
+    }
+  };
+  const recheck = () => {
+    for (const check of [...waiting]) check();
+  };
+  socket.on('data', (bytes: Buffer) => {
+    unparsed = unparsed.length ? Buffer.concat([unparsed, bytes]) : bytes;
+    try {
+      parse();
+    } catch (error) {
+      failure = error as Error;
+      socket.destroy();
+    }
+    recheck();
+  });
+  socket.on('close', () => {
+    closed = true;
+    const last = responses.at(-1);
+    if (last && !last.chunked && last.headers['content-length'] === undefined) last.ended = true;
+    recheck();
+  });
+  socket.on('error', (error) => {
+    failure ??= error;
+  });
+  return {
+    socket,
+    responses,
+    send: (request) => socket.write(request),
+    until: (check) =>
+      new Promise((resolve, reject) => {
+        const settle = () => {
+          if (failure) reject(failure);
+          else if (check()) resolve();
+          else if (closed) reject(new Error('the connection closed first'));
+          else return;
+          waiting.delete(settle);
+        };
+        waiting.add(settle);
+        settle();
+      }),
+  };
+}
+
+/** A POST of a GraphQL subscription that asks for server-sent events, as `openRawHttp` sends it. */
+export function eventStreamRequest(
+  query: string,
+  { httpVersion = '1.1', headers = {} }: { httpVersion?: string; headers?: Record<string, string> } = {},
+): string {
+  const body = JSON.stringify({ query });
+  return [
+    `POST /graphql HTTP/${httpVersion}`,
+    'Host: gateway.test',
+    'Content-Type: application/json',
+    'Accept: text/event-stream',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
 }
