@@ -468,7 +468,7 @@ function eventStreamResponse(
       const candidate = response.socket;
       // Node gives a response its socket only once the responses before it on that connection
       // have ended, and takes it back when this one ends.
-      if (candidate && !response.writableEnded) socket = candidate as Socket;
+      if (candidate && !response.writableEnded) socket = candidate;
     }
     return socket;
   };
