@@ -69,6 +69,8 @@ describe('LiveFeed', () => {
       alerts: null,
       progressReports: null,
     });
+    // A stream open for the view's lifetime must not count as the page still loading.
+    expect(gateway.subscriptions[0]?.priority).toBe('low');
     feed.stop();
   });
 

@@ -80,7 +80,13 @@ export class LiveSubscription<Data, Variables extends AnyVariables = AnyVariable
    * look "connecting" for minutes. The response headers tell us the stream is open.
    */
   readonly #watchingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await this.#fetch(input, init);
+    // The stream stays open for as long as the view does, so it is background traffic, not part
+    // of loading the page: at fetch's default (high) priority the browser schedules it like the
+    // view's scripts and queries, and anything watching the network for the end of page load
+    // (Lighthouse's "critical requests", a test waiting for network idle) sees a request that
+    // never finishes. Browsers' own long-lived streams (EventSource, WebSocket) are exempt from
+    // both; low priority says the same of this one.
+    const response = await this.#fetch(input, { ...init, priority: 'low' });
     if (response.ok && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
       const reopened = this.#everOpen || this.#attempt > 0;
       this.#everOpen = true;

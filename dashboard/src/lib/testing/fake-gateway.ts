@@ -18,7 +18,7 @@ export function fakeGateway(answerQueries: QueryAnswer) {
   }[] = [];
   let queries = 0;
   let queryAnswer = answerQueries;
-  const subscriptions: { query: string; variables: unknown }[] = [];
+  const subscriptions: { query: string; variables: unknown; priority: RequestPriority | undefined }[] = [];
   let subscriptionAnswer: (() => Response) | undefined;
 
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -38,6 +38,7 @@ export function fakeGateway(answerQueries: QueryAnswer) {
     subscriptions.push({
       query,
       variables: (JSON.parse(String(init?.body)) as { variables?: unknown }).variables,
+      priority: init?.priority,
     });
     if (subscriptionAnswer) return subscriptionAnswer();
     const signal = init?.signal ?? undefined;
@@ -58,7 +59,7 @@ export function fakeGateway(answerQueries: QueryAnswer) {
     get streams() {
       return streams;
     },
-    /** Each subscription request: its document and variables. */
+    /** Each subscription request: its document, variables and fetch priority. */
     get subscriptions() {
       return subscriptions;
     },
