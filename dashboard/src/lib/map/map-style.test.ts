@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { sitesGeoJson } from './map-style.ts';
+import { sitesBounds, sitesGeoJson } from './map-style.ts';
 import type { Site, SiteState } from './site-status.ts';
 
-const site = (id: string): Site => ({
+const site = (id: string, longitude = 120.3, latitude = -2.6): Site => ({
   id,
   databaseId: id,
   name: id,
-  latitude: -2.6,
-  longitude: 120.3,
+  latitude,
+  longitude,
   things: [],
 });
 const state = (alertLevel: string | undefined): SiteState => ({
@@ -38,5 +38,17 @@ describe('sitesGeoJson', () => {
       ['BANJIR', 1],
       ['', 0],
     ]);
+  });
+});
+
+describe('sitesBounds', () => {
+  it('frames every site, west, south, east, north, so the map starts on them', () => {
+    expect(sitesBounds([site('a', 120.33, -2.55), site('b', 120.41, -2.61), site('c', 120.3, -2.5)])).toEqual(
+      [120.3, -2.61, 120.41, -2.5],
+    );
+  });
+
+  it('has nothing to frame without sites', () => {
+    expect(sitesBounds([])).toBeUndefined();
   });
 });
