@@ -21,7 +21,7 @@ const state = (alertLevel: string | undefined): SiteState => ({
 
 describe('sitesGeoJson', () => {
   it('ranks each site by its highest open alert, for the colour of its point and its cluster', () => {
-    const sites = ['awas', 'siaga', 'custom', 'none'].map(site);
+    const sites = ['awas', 'siaga', 'custom', 'none'].map((id) => site(id));
     const states = new Map([
       ['awas', state('AWAS')],
       ['siaga', state('SIAGA')],
