@@ -258,6 +258,31 @@ describe('dashboard views in Chromium', () => {
     expect(map - overview).toBeGreaterThan(800_000);
   });
 
+  it('builds the offline map with five shader programs', async () => {
+    // Each program is compiled and linked while the first frame is drawn, and the page waits for
+    // each link: on a phone's GPU, and far more on a software one (docs/benchmarks.md, /map). The
+    // offline style needs MapLibre's sky and tile mask, one fill, one line and one circle program.
+    const fresh = await browser.newContext({ viewport: { width: 412, height: 823 } });
+    const tab = await fresh.newPage();
+    await tab.addInitScript(() => {
+      const counts = { programs: 0 };
+      (window as unknown as { bisaGl: typeof counts }).bisaGl = counts;
+      const link = WebGL2RenderingContext.prototype.linkProgram;
+      WebGL2RenderingContext.prototype.linkProgram = function (program) {
+        counts.programs += 1;
+        link.call(this, program);
+      };
+    });
+    await tab.goto(`${hub.addresses.dashboard}map`);
+    await tab.locator('[data-testid=site-map][data-ready=true] canvas').waitFor();
+    // Every layer has been drawn by then (MapLibre's 'load'), the sites too: their labels follow.
+    await tab.locator('.site-label').first().waitFor();
+    expect(
+      await tab.evaluate(() => (window as unknown as { bisaGl: { programs: number } }).bisaGl.programs),
+    ).toBe(5);
+    await fresh.close();
+  });
+
   it('opens one subscription per live view: readings, alerts and report decisions in one stream', async () => {
     await page.goto(`${hub.addresses.dashboard}quick-wins`);
     const quickWin = await page.getByTestId('quick-win-link-flood-early-warning').getAttribute('href');

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { sitesGeoJson } from './map-style.ts';
+import { sitesBounds, sitesGeoJson } from './map-style.ts';
 import type { Site, SiteState } from './site-status.ts';
 
-const site = (id: string): Site => ({
+const site = (id: string, longitude = 120.3, latitude = -2.6): Site => ({
   id,
   databaseId: id,
   name: id,
-  latitude: -2.6,
-  longitude: 120.3,
+  latitude,
+  longitude,
   things: [],
 });
 const state = (alertLevel: string | undefined): SiteState => ({
@@ -21,7 +21,7 @@ const state = (alertLevel: string | undefined): SiteState => ({
 
 describe('sitesGeoJson', () => {
   it('ranks each site by its highest open alert, for the colour of its point and its cluster', () => {
-    const sites = ['awas', 'siaga', 'custom', 'none'].map(site);
+    const sites = ['awas', 'siaga', 'custom', 'none'].map((id) => site(id));
     const states = new Map([
       ['awas', state('AWAS')],
       ['siaga', state('SIAGA')],
@@ -38,5 +38,17 @@ describe('sitesGeoJson', () => {
       ['BANJIR', 1],
       ['', 0],
     ]);
+  });
+});
+
+describe('sitesBounds', () => {
+  it('frames every site, west, south, east, north, so the map starts on them', () => {
+    expect(sitesBounds([site('a', 120.33, -2.55), site('b', 120.41, -2.61), site('c', 120.3, -2.5)])).toEqual(
+      [120.3, -2.61, 120.41, -2.5],
+    );
+  });
+
+  it('has nothing to frame without sites', () => {
+    expect(sitesBounds([])).toBeUndefined();
   });
 });

@@ -23,49 +23,56 @@ const RIVER = '#3b7bbf';
 const OUTLINE = '#3a4d63';
 
 export const SITES_SOURCE = 'sites';
+/** The one layer that draws the sites and their clusters (clicks and the cursor are bound to it). */
+export const SITES_LAYER = 'sites';
 
 /** The style MapLibre starts from: the offline sample, or the configured basemap. */
 export function baseStyle(basemap: Basemap, attribution: string): StyleSpecification | string {
   if (basemap.kind === 'style') return basemap.url;
-  const background: LayerSpecification = {
-    id: 'background',
-    type: 'background',
-    paint: { 'background-color': BACKGROUND },
-  };
+  // No background layer: the canvas is transparent where nothing is drawn and the map's frame
+  // has the same colour (BACKGROUND) in CSS, so a full-screen pass and its shader program are
+  // saved on every frame. Likewise the fills do without MapLibre's antialiased outline pass
+  // (a program of its own; the regency's edge is its outline layer) and the outline is a solid
+  // line, which shares the rivers' program where a dashed one needs another (docs/benchmarks.md,
+  // /map: each program costs a compile and link while the first frame is drawn).
   if (basemap.kind === 'offline') {
     return {
       version: 8,
+      // One source for the whole sample geography: each source is cut into tiles by its own
+      // round trip to MapLibre's worker, and each tile that arrives draws the map again.
       sources: {
-        area: { type: 'geojson', data: SAMPLE_AREA },
-        rivers: { type: 'geojson', data: SAMPLE_RIVERS },
+        sample: {
+          type: 'geojson',
+          data: { type: 'FeatureCollection', features: [...SAMPLE_AREA.features, ...SAMPLE_RIVERS.features] },
+        },
       },
       layers: [
-        background,
         {
           id: 'sea',
           type: 'fill',
-          source: 'area',
+          source: 'sample',
           filter: ['==', ['get', 'kind'], 'sea'],
-          paint: { 'fill-color': SEA },
+          paint: { 'fill-color': SEA, 'fill-antialias': false },
         },
         {
           id: 'regency',
           type: 'fill',
-          source: 'area',
+          source: 'sample',
           filter: ['==', ['get', 'kind'], 'regency'],
-          paint: { 'fill-color': LAND, 'fill-outline-color': OUTLINE },
+          paint: { 'fill-color': LAND, 'fill-antialias': false },
         },
         {
           id: 'regency-outline',
           type: 'line',
-          source: 'area',
+          source: 'sample',
           filter: ['==', ['get', 'kind'], 'regency'],
-          paint: { 'line-color': OUTLINE, 'line-width': 1.5, 'line-dasharray': [3, 2] },
+          paint: { 'line-color': OUTLINE, 'line-width': 1.5 },
         },
         {
           id: 'rivers',
           type: 'line',
-          source: 'rivers',
+          source: 'sample',
+          filter: ['==', ['geometry-type'], 'LineString'],
           layout: { 'line-cap': 'round', 'line-join': 'round' },
           paint: { 'line-color': RIVER, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 5] },
         },
@@ -83,7 +90,7 @@ export function baseStyle(basemap: Basemap, attribution: string): StyleSpecifica
         ...(attribution ? { attribution } : {}),
       },
     },
-    layers: [background, { id: 'basemap', type: 'raster', source: 'basemap' }],
+    layers: [{ id: 'basemap', type: 'raster', source: 'basemap' }],
   };
 }
 
@@ -96,6 +103,17 @@ export interface SiteFeatureProperties {
   alert: string;
   /** 1 (WASPADA, or a level a rule named itself) to 3 (AWAS); 0 with no open alert. */
   alertRank: number;
+}
+
+/** How the camera frames the sites: room for their labels, never closer than a town. */
+export const SITES_FIT = { padding: 64, maxZoom: 12 } as const;
+
+/** West, south, east, north around every site; undefined without sites. */
+export function sitesBounds(sites: readonly Site[]): [number, number, number, number] | undefined {
+  if (sites.length === 0) return undefined;
+  const lngs = sites.map((site) => site.longitude);
+  const lats = sites.map((site) => site.latitude);
+  return [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)];
 }
 
 /** Sites as GeoJSON points carrying their status, for the clustered source. */
@@ -163,43 +181,42 @@ function byAlert(otherwise: ExpressionSpecification): ExpressionSpecification {
   ];
 }
 
+const isCluster: ExpressionSpecification = ['has', 'point_count'];
+
+/**
+ * Sites and clusters in one circle layer: MapLibre builds a shader program for each distinct
+ * layer configuration (two circle layers with different data-driven paint were two), and each
+ * program is compiled and linked while the first frame is drawn (see docs/benchmarks.md, /map).
+ */
 export const SITE_LAYERS: LayerSpecification[] = [
   {
-    id: 'site-clusters',
+    id: SITES_LAYER,
     type: 'circle',
     source: SITES_SOURCE,
-    filter: ['has', 'point_count'],
     paint: {
       'circle-color': byAlert([
         'case',
-        ['>', ['get', 'stale'], 0],
-        STATUS_COLOURS.stale,
-        ['>', ['get', 'live'], 0],
-        STATUS_COLOURS.live,
-        STATUS_COLOURS['no-data'],
+        isCluster,
+        [
+          'case',
+          ['>', ['get', 'stale'], 0],
+          STATUS_COLOURS.stale,
+          ['>', ['get', 'live'], 0],
+          STATUS_COLOURS.live,
+          STATUS_COLOURS['no-data'],
+        ],
+        [
+          'match',
+          ['get', 'status'],
+          'live',
+          STATUS_COLOURS.live,
+          'stale',
+          STATUS_COLOURS.stale,
+          STATUS_COLOURS['no-data'],
+        ],
       ]),
-      'circle-opacity': 0.85,
-      'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 100, 26],
-      'circle-stroke-color': BACKGROUND,
-      'circle-stroke-width': 2,
-    },
-  },
-  {
-    id: 'site-points',
-    type: 'circle',
-    source: SITES_SOURCE,
-    filter: ['!', ['has', 'point_count']],
-    paint: {
-      'circle-color': byAlert([
-        'match',
-        ['get', 'status'],
-        'live',
-        STATUS_COLOURS.live,
-        'stale',
-        STATUS_COLOURS.stale,
-        STATUS_COLOURS['no-data'],
-      ]),
-      'circle-radius': 9,
+      'circle-opacity': ['case', isCluster, 0.85, 1],
+      'circle-radius': ['case', isCluster, ['step', ['get', 'point_count'], 16, 10, 20, 100, 26], 9],
       'circle-stroke-color': BACKGROUND,
       'circle-stroke-width': 2,
     },
