@@ -46,9 +46,11 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
     shown: new WeakMap<DocumentNode, readonly Error[]>(),
     hidden: new WeakMap<DocumentNode, readonly Error[]>(),
   };
+  const showsSchemaTo = (request: Request) =>
+    introspection === 'everyone' || viewers.get(request)?.role === 'ADMIN';
   const introspectionPolicy: Plugin = {
     onValidate({ context, params, addValidationRule, setValidationFn, setResult }) {
-      const shown = introspection === 'everyone' || viewers.get(context.request)?.role === 'ADMIN';
+      const shown = showsSchemaTo(context.request);
       const results = shown ? validationResults.shown : validationResults.hidden;
       const known = results.get(params.documentAST);
       if (known) {
@@ -67,7 +69,7 @@ export function createGatewayYoga({ services, logger, graphiql, introspection, l
       };
     },
     onExecute({ args }) {
-      if (introspection === 'everyone' || viewers.get(args.contextValue.request)?.role === 'ADMIN') return;
+      if (showsSchemaTo(args.contextValue.request)) return;
       // Variable coercion errors would suggest enum values and input fields the same way.
       Object.assign(args, { hideSuggestions: true });
     },
