@@ -2,7 +2,7 @@
 // The standalone gateway over real HTTP (issue #4), on a scratch database of the local PostgreSQL:
 //   1. requests/s of one dashboard query through the gateway (Yoga + Pothos + Prisma) against a
 //      bare node:http handler that runs the same SQL and writes the same JSON, both loaded by
-//      the same load generator in a second process;
+//      the same load generator in a second process, in alternating rounds, each with its ratio;
 //   2. committed-reading fan-out: readings NOTIFYed the way ingest commits them, at a fixed rate,
 //      by a publisher process of their own, and the time until each subscriber's server-sent
 //      event arrives, with S subscribers (one SSE connection each) in a third process: first
@@ -27,7 +27,10 @@ import pino from 'pino';
 
 const USAGE = `Usage: node bench/gateway-http.ts [options]
 
-  --seconds N        length of each request-rate run (default 10)
+  --rounds N         rounds of the request-rate phase (default 5): each runs the gateway and
+                     the bare handler for --seconds each, back to back, the order swapped
+                     every round, and gives one gateway/bare ratio
+  --seconds N        length of each request-rate run, one server in one round (default 4)
   --concurrency N    requests in flight from the load generator (default 32)
   --rate N           readings per second in the fan-out runs (default 5000)
   --subscribers L    comma-separated subscriber counts for the fan-out runs in which every
@@ -38,9 +41,10 @@ const USAGE = `Usage: node bench/gateway-http.ts [options]
                      follows one quick win or one datastream (default 1000; none skips them)
   --fanout-seconds N length of each fan-out run (default 10)
 
-Needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432). Prints requests/s and the gateway/bare
-ratio, then for each fan-out run the publish-to-event latency p50/p99/max, each with the
-CPU time of the processes involved (PostgreSQL's backends read from /proc, Linux only).`;
+Needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432). Prints each round's requests/s, server
+CPU per request and gateway/bare ratio, and the medians with their ranges over the rounds,
+then for each fan-out run the publish-to-event latency p50/p99/max, each with the CPU time of
+the processes involved (PostgreSQL's backends read from /proc, Linux only).`;
 
 /** What every subscriber of the headline fan-out runs asks: every reading. */
 const EVERY_READING = 'subscription { readingsCommitted { value } }';
@@ -448,10 +452,94 @@ function listenOnFreePort(server: Server): Promise<string> {
   );
 }
 
+/** The middle value (the mean of the middle two for an even count) and the range. */
+function spread(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = Number.isInteger(middle)
+    ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+    : (sorted[Math.floor(middle)] ?? 0);
+  return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+}
+
+interface RateRun {
+  perSecond: number;
+  /** CPU time of the server's process (this one) per completed request, µs. */
+  serverUs: number;
+}
+
+/**
+ * Request rate of two servers answering the same query, in alternating runs of `seconds`: the
+ * machine's speed drifts by more between two runs a minute apart than the servers differ by
+ * (docs/benchmarks.md, requests 4), so each round runs both, back to back, and is judged by its
+ * own ratio. The order swaps every round, so neither server always runs first in a pair.
+ */
+async function compareRequestRates(
+  servers: readonly [readonly [string, string], readonly [string, string]],
+  run: { body: string; query: string; seconds: number; concurrency: number; rounds: number },
+  sql: SqlQueryable,
+) {
+  const [[firstName], [secondName]] = servers;
+  const { body, seconds, concurrency } = run;
+  console.log(
+    `request rate: ${run.query}, ${concurrency} in flight, ${run.rounds} rounds of ${seconds} s on each server, the order swapped every round`,
+  );
+  // Each server is warmed up once, not before every run: what it compiles then stays compiled.
+  for (const [, url] of servers) {
+    await startChild({ kind: 'load', url, body, seconds: WARM_UP_SECONDS, concurrency });
+  }
+  const rounds: Array<Map<string, RateRun>> = [];
+  for (let round = 1; round <= run.rounds; round++) {
+    const runs = new Map<string, RateRun>();
+    for (const [name, url] of round % 2 === 1 ? servers : [...servers].reverse()) {
+      const { result, gatewayMs, postgresMs } = await measuredCpu(sql, () =>
+        startChild({ kind: 'load', url, body, seconds, concurrency }),
+      );
+      const load = result as { completed: number; perSecond: number; failed: number; cpuMs: number };
+      const perRequest = (ms: number) => (1000 * ms) / Math.max(1, load.completed);
+      runs.set(name, { perSecond: load.perSecond, serverUs: perRequest(gatewayMs) });
+      console.log(
+        `  round ${round} ${name.padEnd(14)}${load.perSecond.toFixed(0).padStart(7)} req/s (${load.failed} failed); CPU per request: server ${perRequest(gatewayMs).toFixed(0)} µs, PostgreSQL ${perRequest(postgresMs).toFixed(0)} µs, load generator ${perRequest(load.cpuMs).toFixed(0)} µs`,
+      );
+    }
+    const first = runs.get(firstName) as RateRun;
+    const second = runs.get(secondName) as RateRun;
+    console.log(
+      `  round ${round} ${firstName} / ${secondName} ${(first.perSecond / second.perSecond).toFixed(2)}, server CPU per request ${(first.serverUs / second.serverUs).toFixed(2)}x; load average ${(await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ', 3).join(' ')}`,
+    );
+    rounds.push(runs);
+  }
+  const of = (name: string, pick: (each: RateRun) => number) =>
+    rounds.map((runs) => pick(runs.get(name) as RateRun));
+  const ratios = (pick: (each: RateRun) => number) => {
+    const firsts = of(firstName, pick);
+    const againsts = of(secondName, pick);
+    return spread(firsts.map((value, i) => value / (againsts[i] ?? 1)));
+  };
+  const show = ({ median, min, max }: ReturnType<typeof spread>, digits: number) =>
+    `${median.toFixed(digits)} (${min.toFixed(digits)}-${max.toFixed(digits)})`;
+  console.log(`  medians of ${run.rounds} rounds (range):`);
+  for (const [name] of servers) {
+    console.log(
+      `    ${name.padEnd(14)} ${show(spread(of(name, (each) => each.perSecond)), 0)} req/s, server CPU per request ${show(spread(of(name, (each) => each.serverUs)), 0)} µs`,
+    );
+  }
+  console.log(
+    `    ${firstName} / ${secondName} ${show(
+      ratios((each) => each.perSecond),
+      2,
+    )}; server CPU per request ${show(
+      ratios((each) => each.serverUs),
+      2,
+    )}x`,
+  );
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '4' },
+      rounds: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '32' },
       rate: { type: 'string', default: '5000' },
       subscribers: { type: 'string', default: '10,1000' },
@@ -465,13 +553,14 @@ async function main() {
     return;
   }
   const seconds = Number(values.seconds);
+  const rounds = Number(values.rounds);
   const concurrency = Number(values.concurrency);
   const rate = Number(values.rate);
   const fanoutSeconds = Number(values['fanout-seconds']);
   const subscriberCounts = values.subscribers === 'none' ? [] : values.subscribers.split(',').map(Number);
   const scopedCounts =
     values['scoped-subscribers'] === 'none' ? [] : values['scoped-subscribers'].split(',').map(Number);
-  const numbers = [seconds, concurrency, rate, fanoutSeconds, ...subscriberCounts, ...scopedCounts];
+  const numbers = [seconds, rounds, concurrency, rate, fanoutSeconds, ...subscriberCounts, ...scopedCounts];
   if (!numbers.every((n) => Number.isInteger(n) && n > 0)) {
     console.error(`every option takes a positive whole number\n\n${USAGE}`);
     process.exit(2);
@@ -597,26 +686,13 @@ async function main() {
   }
 
   try {
-    const body = JSON.stringify({ query });
-    console.log(`request rate: ${query}, ${concurrency} in flight, ${seconds} s each`);
-    const perSecond: Record<string, number> = {};
-    for (const [name, url] of [
-      ['gateway', gatewayUrl],
-      ['bare node:http', bareUrl],
-    ] as const) {
-      await startChild({ kind: 'load', url, body, seconds: WARM_UP_SECONDS, concurrency });
-      const { result, gatewayMs, postgresMs } = await measuredCpu(db.database.sql, () =>
-        startChild({ kind: 'load', url, body, seconds, concurrency }),
-      );
-      const load = result as { completed: number; perSecond: number; failed: number; cpuMs: number };
-      perSecond[name] = load.perSecond;
-      const perRequest = (ms: number) => `${((1000 * ms) / load.completed).toFixed(0)} µs`;
-      console.log(
-        `  ${name.padEnd(14)}${load.perSecond.toFixed(0).padStart(7)} req/s (${load.failed} failed); CPU per request: server ${perRequest(gatewayMs)}, PostgreSQL ${perRequest(postgresMs)}, load generator ${perRequest(load.cpuMs)}`,
-      );
-    }
-    console.log(
-      `  gateway / bare ${((perSecond.gateway ?? 0) / (perSecond['bare node:http'] ?? 1)).toFixed(2)}`,
+    await compareRequestRates(
+      [
+        ['gateway', gatewayUrl],
+        ['bare node:http', bareUrl],
+      ],
+      { body: JSON.stringify({ query }), query, seconds, concurrency, rounds },
+      db.database.sql,
     );
 
     // The headline, worst case: every subscriber takes every reading.
