@@ -40,6 +40,10 @@ const USAGE = `Usage: node bench/gateway-http.ts [options]
                      subscriber counts for the second fan-out runs, in which each subscriber
                      follows one quick win or one datastream (default 1000; none skips them)
   --fanout-seconds N length of each fan-out run (default 10)
+  --requests-during-fanout N
+                     also load the gateway with the request-rate query, N in flight, during
+                     each fan-out run, and print the rate it kept (default none: it changes
+                     the fan-out figures, so they are not comparable with runs without it)
 
 Needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432). Prints each round's requests/s, server
 CPU per request and gateway/bare ratio, and the medians with their ranges over the rounds,
@@ -545,6 +549,7 @@ async function main() {
       subscribers: { type: 'string', default: '10,1000' },
       'fanout-seconds': { type: 'string', default: '10' },
       'scoped-subscribers': { type: 'string', default: '1000' },
+      'requests-during-fanout': { type: 'string', default: 'none' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -560,7 +565,18 @@ async function main() {
   const subscriberCounts = values.subscribers === 'none' ? [] : values.subscribers.split(',').map(Number);
   const scopedCounts =
     values['scoped-subscribers'] === 'none' ? [] : values['scoped-subscribers'].split(',').map(Number);
-  const numbers = [seconds, rounds, concurrency, rate, fanoutSeconds, ...subscriberCounts, ...scopedCounts];
+  const probeInFlight =
+    values['requests-during-fanout'] === 'none' ? [] : [Number(values['requests-during-fanout'])];
+  const numbers = [
+    seconds,
+    rounds,
+    concurrency,
+    rate,
+    fanoutSeconds,
+    ...subscriberCounts,
+    ...scopedCounts,
+    ...probeInFlight,
+  ];
   if (!numbers.every((n) => Number.isInteger(n) && n > 0)) {
     console.error(`every option takes a positive whole number\n\n${USAGE}`);
     process.exit(2);
@@ -577,6 +593,7 @@ async function main() {
   // The statement is named (planned once per connection) as the gateway's own is, so the two
   // sides differ in what lies between HTTP and SQL, not in how PostgreSQL is asked.
   const query = '{ dimensions { id sortOrder coordinator { acronym } } }';
+  const body = JSON.stringify({ query });
   const bare = createServer((req, res) => {
     req.resume();
     req.once('end', () => {
@@ -632,6 +649,9 @@ async function main() {
     const gatewayUsageBefore = process.cpuUsage();
     let drainSeconds = 0;
     const { result, gatewayMs } = await measuredCpu(db.database.sql, async () => {
+      const probe = probeInFlight.map((inFlight) =>
+        startChild({ kind: 'load', url: gatewayUrl, body, seconds: fanoutSeconds, concurrency: inFlight }),
+      );
       const published = (await startChild({
         kind: 'publish',
         databaseUrl: db.url,
@@ -654,6 +674,10 @@ async function main() {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       drainSeconds = (performance.now() - sentAt) / 1000;
+      for (const load of (await Promise.all(probe)) as { perSecond: number; failed: number }[])
+        console.log(
+          `  requests during the run: ${load.perSecond.toFixed(0)} req/s (${probeInFlight[0]} in flight, ${load.failed} failed)`,
+        );
       return published;
     });
     const wall = (performance.now() - started) / 1000;
@@ -691,7 +715,7 @@ async function main() {
         ['gateway', gatewayUrl],
         ['bare node:http', bareUrl],
       ],
-      { body: JSON.stringify({ query }), query, seconds, concurrency, rounds },
+      { body, query, seconds, concurrency, rounds },
       db.database.sql,
     );
 
