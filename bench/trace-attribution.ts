@@ -20,7 +20,7 @@ const CATEGORIES = [
   'loading',
 ].join(',');
 
-interface TraceEvent {
+export interface TraceEvent {
   pid: number;
   tid: number;
   ts: number;
@@ -107,7 +107,8 @@ const TASK = 'RunTask';
 /** The scheduler's own slice around each task: the task itself, not something in it. */
 const TASK_WRAPPERS = new Set([TASK, 'ThreadControllerImpl::RunTask']);
 
-function attribute(events: TraceEvent[], overMs: number): Attribution {
+/** Attributes the tasks longer than `overMs` of a trace's busiest renderer main thread. */
+export function attribute(events: TraceEvent[], overMs: number): Attribution {
   const mainThreads = events
     .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
     .map((e) => `${e.pid}:${e.tid}`);
