@@ -52,11 +52,13 @@ describe('warmFormats', () => {
   it('builds one formatter in each scheduled task, and formatting afterwards builds none', async () => {
     const format = await freshFormat();
     const built: string[] = [];
-    vi.spyOn(Intl, 'NumberFormat').mockImplementation((...args) => {
+    // biome-ignore lint/complexity/useArrowFunction: the code calls it with new, which an arrow function cannot take
+    vi.spyOn(Intl, 'NumberFormat').mockImplementation(function (...args) {
       built.push('number');
       return new NumberFormat(...args);
     });
-    vi.spyOn(Intl, 'DateTimeFormat').mockImplementation((...args) => {
+    // biome-ignore lint/complexity/useArrowFunction: the code calls it with new, which an arrow function cannot take
+    vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (...args) {
       built.push('date-time');
       return new DateTimeFormat(...args);
     });
