@@ -67,7 +67,8 @@ for (const file of files.toSorted()) {
       (e.args?.data as { documentLoaderURL?: string } | undefined)?.documentLoaderURL?.startsWith('http'),
   );
   const navigationAt = navigation ? (navigation.ts - origin) / 1000 : 0;
-  const { tasksOver } = attribute(events, over);
+  // The page's renderer: Chromium's own pages (headless too has some) run in renderers of their own.
+  const { tasksOver } = attribute(events, over, navigation?.pid);
   const tasks = tasksOver.filter((t) => t.atMs >= navigationAt).toSorted((a, b) => a.atMs - b.atMs);
   const sum = (pick: (t: AttributedTask) => number) => tasks.reduce((s, t) => s + pick(t), 0);
 
