@@ -346,7 +346,9 @@ async function lighthouseScores(views: View[]): Promise<void> {
   console.log(
     '\nLighthouse 13 (mobile: its default simulated slow 4G and 4x CPU slowdown; desktop: its desktop preset)',
   );
-  console.log(`reports in ${reports} (each with its trace; node bench/lighthouse-tasks.ts lists its long tasks)`);
+  console.log(
+    `reports in ${reports} (each with its trace; node bench/lighthouse-tasks.ts lists its long tasks)`,
+  );
   console.log(
     'view                      form factor  performance  accessibility  FCP    LCP    TBT     CLS    SI     budget (>= 95, >= 95)',
   );
