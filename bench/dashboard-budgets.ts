@@ -346,7 +346,9 @@ async function lighthouseScores(views: View[]): Promise<void> {
   console.log(
     '\nLighthouse 13 (mobile: its default simulated slow 4G and 4x CPU slowdown; desktop: its desktop preset)',
   );
-  console.log(`reports in ${reports}`);
+  console.log(
+    `reports in ${reports} (each with its trace; node bench/lighthouse-tasks.ts lists its long tasks)`,
+  );
   console.log(
     'view                      form factor  performance  accessibility  FCP    LCP    TBT     CLS    SI     budget (>= 95, >= 95)',
   );
@@ -371,6 +373,11 @@ async function lighthouseScores(views: View[]): Promise<void> {
       }
       const file = `${view.name.replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '') || 'wallboard'}-${formFactor}.json`;
       await writeFile(path.join(reports, file), JSON.stringify(lhr, null, 1));
+      if (!(result instanceof Error) && result?.artifacts.Trace)
+        await writeFile(
+          path.join(reports, file.replace(/\.json$/, '.trace.json')),
+          JSON.stringify(result.artifacts.Trace),
+        );
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const audit = (id: string) => lhr.audits[id]?.numericValue;
       const performance = score('performance');

@@ -20,7 +20,7 @@ const CATEGORIES = [
   'loading',
 ].join(',');
 
-interface TraceEvent {
+export interface TraceEvent {
   pid: number;
   tid: number;
   ts: number;
@@ -107,9 +107,19 @@ const TASK = 'RunTask';
 /** The scheduler's own slice around each task: the task itself, not something in it. */
 const TASK_WRAPPERS = new Set([TASK, 'ThreadControllerImpl::RunTask']);
 
-function attribute(events: TraceEvent[], overMs: number): Attribution {
+/**
+ * Attributes the tasks longer than `overMs` of a renderer's main thread: process `pid`'s, or
+ * without it the busiest one's.
+ */
+export function attribute(events: TraceEvent[], overMs: number, pid?: number): Attribution {
   const mainThreads = events
-    .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+    .filter(
+      (e) =>
+        e.ph === 'M' &&
+        e.name === 'thread_name' &&
+        e.args?.name === 'CrRendererMain' &&
+        (pid === undefined || e.pid === pid),
+    )
     .map((e) => `${e.pid}:${e.tid}`);
   // With one page open the busiest renderer main thread is the page's.
   const byThread = new Map<string, Slice[]>();

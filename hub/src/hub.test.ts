@@ -102,6 +102,13 @@ describe('embedded hub', () => {
     expect(data.dimensions.find((d) => d.databaseId === 'society')?.coordinator.acronym).toBe('BPBD');
   });
 
+  it('serves the dashboard with a browsing context group of its own, away from the page before it', async () => {
+    const response = await fetch(`${hub.addresses.dashboard}quick-wins`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  });
+
   it('streams and serves a reading a device published over MQTT', async () => {
     const id = await datastreamId('masamba-river-01', 'water_level');
     const time = new Date(Date.now() - 1000).toISOString();

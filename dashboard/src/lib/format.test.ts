@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatNumber, formatObservedAt } from './format.ts';
 
 describe('formatNumber', () => {
@@ -33,5 +33,58 @@ describe('formatObservedAt', () => {
     const time = new Date(2026, 10, 27, 9, 5, 7);
     expect(formatObservedAt(time, 'id', now)).toMatch(/^27 Nov 2026.*09\.05\.07$/);
     expect(formatObservedAt(time, 'en', now)).toMatch(/^27 Nov 2026.*09:05:07$/);
+  });
+});
+
+describe('warmFormats', () => {
+  // A fresh copy of the module each time: its formatter caches are module state.
+  const freshFormat = async () => {
+    vi.resetModules();
+    return import('./format.ts');
+  };
+  const NumberFormat = Intl.NumberFormat;
+  const DateTimeFormat = Intl.DateTimeFormat;
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('builds one formatter in each scheduled task, and formatting afterwards builds none', async () => {
+    const format = await freshFormat();
+    const built: string[] = [];
+    // biome-ignore lint/complexity/useArrowFunction: the code calls it with new, which an arrow function cannot take
+    vi.spyOn(Intl, 'NumberFormat').mockImplementation(function (...args) {
+      built.push('number');
+      return new NumberFormat(...args);
+    });
+    // biome-ignore lint/complexity/useArrowFunction: the code calls it with new, which an arrow function cannot take
+    vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (...args) {
+      built.push('date-time');
+      return new DateTimeFormat(...args);
+    });
+    const tasks: (() => void)[] = [];
+    format.warmFormats('id', (task) => tasks.push(task));
+
+    const perTask: number[] = [];
+    while (tasks.length > 0) {
+      const before = built.length;
+      tasks.shift()?.();
+      perTask.push(built.length - before);
+    }
+    expect(perTask).toEqual([1, 1, 1, 1]);
+
+    const time = new Date(2026, 10, 29, 9, 5, 7);
+    expect(format.formatNumber(4.56, 'id')).toBe('4,56');
+    expect(format.formatPercent(0.425, 'id')).toMatch(/^43\s?%$/);
+    expect(format.formatTime(time, 'id')).toBe('09.05.07');
+    expect(format.formatDateTime(time, 'id')).toMatch(/^29 Nov 2026.*09\.05\.07$/);
+    expect(built).toHaveLength(4);
+  });
+
+  it('builds nothing before its first task runs', async () => {
+    const format = await freshFormat();
+    const spy = vi.spyOn(Intl, 'NumberFormat');
+    format.warmFormats('en', () => {});
+    expect(spy).not.toHaveBeenCalled();
   });
 });
