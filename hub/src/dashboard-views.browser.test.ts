@@ -246,6 +246,10 @@ describe('dashboard views in Chromium', () => {
     await switchLanguage('en');
     await page.getByText('Quick-win evaluation ·', { exact: false }).waitFor();
     await uptime.getByText('Service uptime').waitFor();
+    // A unit is stored as a word of one language (the seed's "permohonan"); the view speaks its own.
+    const applications = page.getByTestId('kpi-ormas-applications');
+    await applications.getByText('120 applications').waitFor();
+    expect(await applications.textContent()).not.toMatch(/permohonan/i);
     await checkView('evaluation-en');
     await switchLanguage('id');
   });

@@ -355,6 +355,19 @@ const id = {
   'explorer.collaborationPartner': 'Mitra',
   'explorer.collaborationRoles': 'Program dan peran',
   'explorer.noCollaboration': 'Tidak ada mitra pada program yang terpilih.',
+  // Units stored as words (a datastream's and a KPI's unit are free text in the registry and the
+  // seed, in one language), keyed by the stored text; I18n.unit() shows any other unit (m, %,
+  // µg/m³, TPS) as stored.
+  'unit.users': 'pengguna',
+  'unit.applications': 'permohonan',
+  'unit.pengguna': 'pengguna',
+  'unit.permohonan': 'permohonan',
+  'unit.pembacaan': 'pembacaan',
+  'unit.desa': 'desa',
+  'unit.kunjungan': 'kunjungan',
+  'unit.kegiatan': 'kegiatan',
+  'unit.menit': 'menit',
+  'unit.hari': 'hari',
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -710,6 +723,16 @@ const en: Record<MessageKey, string> = {
   'explorer.collaborationPartner': 'Partner',
   'explorer.collaborationRoles': 'Programmes and role',
   'explorer.noCollaboration': 'No partner takes part in the selected programmes.',
+  'unit.users': 'users',
+  'unit.applications': 'applications',
+  'unit.pengguna': 'users',
+  'unit.permohonan': 'applications',
+  'unit.pembacaan': 'readings',
+  'unit.desa': 'villages',
+  'unit.kunjungan': 'visits',
+  'unit.kegiatan': 'activities',
+  'unit.menit': 'minutes',
+  'unit.hari': 'days',
 };
 
 export const dictionaries: Record<'id' | 'en', Record<MessageKey, string>> = { id, en };
