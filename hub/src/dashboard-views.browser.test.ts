@@ -167,9 +167,14 @@ describe('dashboard views in Chromium', () => {
     await page.goto(`${hub.addresses.dashboard}map`);
     await page.getByTestId('site-masamba-bridge').getByRole('link', { name: 'Tinggi muka air' }).click();
     await page.getByTestId('time-series-chart').waitFor();
+    const strokes: string[] = [];
     for (const level of ['Ambang WASPADA: 2,5 m', 'Ambang SIAGA: 3 m', 'Ambang AWAS: 3,5 m']) {
-      await page.getByTestId('chart-threshold').filter({ hasText: level }).waitFor();
+      const line = page.getByTestId('chart-threshold').filter({ hasText: level });
+      await line.waitFor();
+      strokes.push(await line.locator('line').evaluate((element) => getComputedStyle(element).stroke));
     }
+    // In the alert strip's colours (Waspada yellow, Siaga orange, Awas red), not one for all.
+    expect(strokes).toEqual(['rgb(245, 209, 66)', 'rgb(245, 147, 66)', 'rgb(255, 92, 92)']);
 
     await page.goto(`${hub.addresses.dashboard}map`);
     await page
