@@ -336,6 +336,12 @@ describe('dashboard views in Chromium', () => {
     // made a software-rendered wall draw a frame at every screen refresh).
     await page.locator('.connection[data-status="live"]').waitFor();
     expect(await page.evaluate(() => document.getAnimations().length)).toBe(0);
+    // Only the quick wins with devices have a panel: the count must not read as the dimension's.
+    await page
+      .getByText(/^Quick win dengan perangkat: \d+$/)
+      .first()
+      .waitFor({ state: 'attached' });
+    expect(await page.getByText(/^Quick win: \d+$/).count()).toBe(0);
     const title = page.getByTestId('kiosk-panel-title');
     const first = await title.textContent();
     await poll(() => title.textContent()).not.toBe(first);
