@@ -389,6 +389,47 @@ describe('role matrix', () => {
   }
 });
 
+describe('refusal messages', () => {
+  // The code says whether signing in helps; the message must say what would, and never blame a
+  // role that may use the field when the key or the object is the reason.
+  const submit = () => ({
+    query: `mutation ($on: Date!) { submitProgressReport(input: { kpiId: "${FLOOD_KPI}", value: 20, observedOn: $on }) { id } }`,
+    variables: { on: observedOn },
+  });
+  const rotateOthers = async () => ({
+    query: 'mutation ($id: ID!) { rotateDeviceCredential(id: $id) { __typename } }',
+    variables: { id: await device('otherIntegrator') },
+  });
+  const createKeyRequest = () => ({
+    query: 'mutation { createApiKey(name: "k", scope: READ) { secret } }',
+    variables: {},
+  });
+  it.each([
+    ['anonymous', submit, 'Sign in first: this operation needs an account'],
+    ['viewer', submit, 'Your role may not use submitProgressReport'],
+    [
+      'reporterDlh',
+      submit,
+      "submitProgressReport: this KPI is not one of your agency's; you report for your own agency's programmes",
+    ],
+    [
+      'readKeyBpbd',
+      submit,
+      "submitProgressReport: this API key is READ only: it runs no mutation, whatever its user's role",
+    ],
+    [
+      'writeKeyBpbd',
+      createKeyRequest,
+      'createApiKey: API keys are created from a signed-in session, not with an API key',
+    ],
+    ['integrator', rotateOthers, 'rotateDeviceCredential: this device is not one of yours'],
+  ] as const)('%s is told why', async (actor, request, message) => {
+    const { query, variables } = await request();
+    const { errors } = await graphql(actor, query, variables);
+    expect(errors?.map((error) => error.message)).toEqual([message]);
+  });
+});
+
 describe('report workflow', () => {
   it('counts a report once approved, notifies subscribers, and refuses self-review and bad input', async () => {
     const events = await openSubscription(

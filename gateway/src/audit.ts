@@ -2,7 +2,7 @@ import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from './auth/viewer.ts';
 import type { GatewayContext } from './context.ts';
-import { refused } from './errors.ts';
+import { type RefusalReason, refused } from './errors.ts';
 
 type AuditWriter = Pick<Prisma.TransactionClient, 'auditEvent'>;
 
@@ -32,23 +32,27 @@ export async function recordAudit(
 /**
  * What a mutation field spreads next to its `authScopes`: a refusal is written to the audit
  * trail (awaited, so it is stored before the client hears "no") and answered with a code that
- * says whether signing in would help.
+ * says whether signing in would help. `reason` explains what the role does not (errors.ts).
  */
-export const auditedRefusal = {
-  unauthorizedResolver: async (
-    _parent: unknown,
-    args: object,
-    context: GatewayContext,
-    info: GraphQLResolveInfo,
-  ): Promise<never> => {
-    await recordAudit(context.prisma, context.viewer, {
-      action: info.fieldName,
-      outcome: 'denied',
-      targetId: targetOf(args),
-    });
-    throw refused(context.viewer !== null, info.fieldName);
-  },
-};
+export function auditedRefusalOf(reason?: RefusalReason) {
+  return {
+    unauthorizedResolver: async (
+      _parent: unknown,
+      args: object,
+      context: GatewayContext,
+      info: GraphQLResolveInfo,
+    ): Promise<never> => {
+      await recordAudit(context.prisma, context.viewer, {
+        action: info.fieldName,
+        outcome: 'denied',
+        targetId: targetOf(args),
+      });
+      throw refused(context.viewer, info.fieldName, { mutation: true, ...(reason ? { reason } : {}) });
+    },
+  };
+}
+
+export const auditedRefusal = auditedRefusalOf();
 
 /**
  * The id a mutation acts on, for the audit row: `id`, or `input.id` / `input.kpiId`. Global ids

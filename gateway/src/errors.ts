@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
+import type { Viewer } from './auth/viewer.ts';
 
 /**
  * Expected errors: the client sent something we can explain. They reach clients with their
@@ -13,13 +14,34 @@ export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
 
-/** A refused field, with a code that says whether signing in would help. */
-export function refused(signedIn: boolean, fieldName: string): GraphQLError {
-  return signedIn
-    ? new GraphQLError(`Your role may not use ${fieldName}`, { extensions: { code: 'FORBIDDEN' } })
-    : new GraphQLError('Sign in first: this operation needs an account', {
-        extensions: { code: 'UNAUTHENTICATED' },
-      });
+/**
+ * What a field can say about a refusal its role alone does not explain, e.g. a reporter of
+ * another agency or an integrator asking for another's device; undefined: the role is the reason.
+ */
+export type RefusalReason = (viewer: Viewer) => string | undefined;
+
+/**
+ * A refused field, with a code that says whether signing in would help and a message that says
+ * what would: a READ key and the field's own `reason` come before blaming the role.
+ */
+export function refused(
+  viewer: Viewer | null,
+  fieldName: string,
+  options: { mutation?: boolean; reason?: RefusalReason } = {},
+): GraphQLError {
+  if (viewer === null) {
+    return new GraphQLError('Sign in first: this operation needs an account', {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  }
+  const reason = options.reason?.(viewer);
+  if (reason !== undefined) return forbidden(`${fieldName}: ${reason}`);
+  if (options.mutation === true && !viewer.canWrite) {
+    return forbidden(
+      `${fieldName}: this API key is READ only: it runs no mutation, whatever its user's role`,
+    );
+  }
+  return forbidden(`Your role may not use ${fieldName}`);
 }
 
 /**

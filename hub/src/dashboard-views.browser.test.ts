@@ -167,9 +167,14 @@ describe('dashboard views in Chromium', () => {
     await page.goto(`${hub.addresses.dashboard}map`);
     await page.getByTestId('site-masamba-bridge').getByRole('link', { name: 'Tinggi muka air' }).click();
     await page.getByTestId('time-series-chart').waitFor();
+    const strokes: string[] = [];
     for (const level of ['Ambang WASPADA: 2,5 m', 'Ambang SIAGA: 3 m', 'Ambang AWAS: 3,5 m']) {
-      await page.getByTestId('chart-threshold').filter({ hasText: level }).waitFor();
+      const line = page.getByTestId('chart-threshold').filter({ hasText: level });
+      await line.waitFor();
+      strokes.push(await line.locator('line').evaluate((element) => getComputedStyle(element).stroke));
     }
+    // In the alert strip's colours (Waspada yellow, Siaga orange, Awas red), not one for all.
+    expect(strokes).toEqual(['rgb(245, 209, 66)', 'rgb(245, 147, 66)', 'rgb(255, 92, 92)']);
 
     await page.goto(`${hub.addresses.dashboard}map`);
     await page
@@ -246,6 +251,10 @@ describe('dashboard views in Chromium', () => {
     await switchLanguage('en');
     await page.getByText('Quick-win evaluation ·', { exact: false }).waitFor();
     await uptime.getByText('Service uptime').waitFor();
+    // A unit is stored as a word of one language (the seed's "permohonan"); the view speaks its own.
+    const applications = page.getByTestId('kpi-ormas-applications');
+    await applications.getByText('120 applications').waitFor();
+    expect(await applications.textContent()).not.toMatch(/permohonan/i);
     await checkView('evaluation-en');
     await switchLanguage('id');
   });
@@ -327,6 +336,12 @@ describe('dashboard views in Chromium', () => {
     // made a software-rendered wall draw a frame at every screen refresh).
     await page.locator('.connection[data-status="live"]').waitFor();
     expect(await page.evaluate(() => document.getAnimations().length)).toBe(0);
+    // Only the quick wins with devices have a panel: the count must not read as the dimension's.
+    await page
+      .getByText(/^Quick win dengan perangkat: \d+$/)
+      .first()
+      .waitFor({ state: 'attached' });
+    expect(await page.getByText(/^Quick win: \d+$/).count()).toBe(0);
     const title = page.getByTestId('kiosk-panel-title');
     const first = await title.textContent();
     await poll(() => title.textContent()).not.toBe(first);

@@ -1,7 +1,7 @@
 import { readingsTopic } from '@bisa/contract/topics.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmbeddedBroker } from './broker.ts';
 import { SAMPLE_DEVICES } from './hub.ts';
 import { Simulator } from './simulator.ts';
@@ -62,6 +62,39 @@ describe('simulator', () => {
       await simulator.stop();
     }
     expect([...received.values()]).toEqual([rounds, rounds]);
+  });
+});
+
+describe('simulator with a device the broker refuses', () => {
+  it('starts without it and keeps the other devices publishing', async () => {
+    // masamba-river-01 as after rotateDeviceCredential or disableDevice: its sample secret no
+    // longer logs in, and the embedded hub keeps it so across restarts.
+    const [river, other] = SAMPLE_DEVICES.filter(
+      (d) => d.id === 'masamba-river-01' || d.id === 'baliase-river-01',
+    );
+    if (!river || !other) throw new Error('no river gauges in the sample devices');
+    const received = new Map([river, other].map((d) => [readingsTopic(d.id), 0]));
+    const count = (topic: string) => received.set(topic, (received.get(topic) ?? 0) + 1);
+    observer.on('message', count);
+    await observer.subscribeAsync([...received.keys()], { qos: 1 });
+    const simulator = new Simulator({
+      brokerUrl: `mqtt://127.0.0.1:${broker.ports.mqtt}`,
+      devices: [{ ...river, secret: 'not-its-secret-any-more' }, other],
+      intervalMs: 3_600_000,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await simulator.start(); // the first round
+      await simulator.publishAll();
+      await vi.waitFor(() => expect(received.get(readingsTopic(other.id))).toBe(2));
+    } finally {
+      await simulator.stop();
+      observer.off('message', count);
+    }
+    expect(Object.fromEntries(received)).toEqual({
+      [readingsTopic(river.id)]: 0,
+      [readingsTopic(other.id)]: 2,
+    });
   });
 });
 

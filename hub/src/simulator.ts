@@ -32,7 +32,8 @@ export interface SimulatorOptions {
  */
 export class Simulator {
   readonly #options: SimulatorOptions;
-  readonly #clients: MqttClient[] = [];
+  /** By device id; a device the broker refuses to log in has none (see start). */
+  readonly #clients = new Map<string, MqttClient>();
   /**
    * Per device and payload, how many of its publications have not come back yet. Per device:
    * two devices with the same metrics publish the same payload whenever their sampled values
@@ -58,27 +59,39 @@ export class Simulator {
   async start(): Promise<void> {
     const { brokerUrl, devices, intervalMs, logger } = this.#options;
     for (const device of devices) {
-      const client = await mqtt.connectAsync(brokerUrl, {
-        clientId: `sim-${device.id}`,
-        username: device.id,
-        password: device.secret,
-        protocolVersion: 4,
-        reconnectPeriod: 2_000,
-        will: { topic: statusTopic(device.id), payload: Buffer.from('offline'), qos: 1, retain: true },
-      });
+      let client: MqttClient;
+      try {
+        client = await mqtt.connectAsync(brokerUrl, {
+          clientId: `sim-${device.id}`,
+          username: device.id,
+          password: device.secret,
+          protocolVersion: 4,
+          reconnectPeriod: 2_000,
+          will: { topic: statusTopic(device.id), payload: Buffer.from('offline'), qos: 1, retain: true },
+        });
+      } catch (error) {
+        // A sample device given a new secret or disabled over GraphQL stays so in the data folder:
+        // the hub must still start, with the other devices.
+        if (!isLoginRefused(error)) throw error;
+        logger.warn(
+          { deviceId: device.id },
+          'simulated device left out: the broker refuses its sample secret (given a new secret or disabled); the others run',
+        );
+        continue;
+      }
       client.on('error', (error) =>
         logger.warn({ deviceId: device.id, err: error }, 'simulated device error'),
       );
       await client.publishAsync(statusTopic(device.id), 'online', { qos: 1, retain: true });
       client.on('message', (topic, payload) => this.#onOwnTopic(device.id, topic, payload.toString()));
       await client.subscribeAsync([readingsTopic(device.id), statusTopic(device.id)], { qos: 0 });
-      this.#clients.push(client);
+      this.#clients.set(device.id, client);
     }
     await this.publishAll();
     this.#timer = setInterval(() => {
       this.publishAll().catch((error: unknown) => logger.warn({ err: error }, 'simulated publish failed'));
     }, intervalMs);
-    logger.info({ devices: devices.length, intervalMs }, 'simulator started');
+    logger.info({ devices: this.#clients.size, intervalMs }, 'simulator started');
   }
 
   /** Rounds a device left out because its previous reading was still unacknowledged. */
@@ -93,8 +106,8 @@ export class Simulator {
   async publishAll(): Promise<void> {
     const time = new Date();
     await Promise.all(
-      this.#options.devices.map((device, index) => {
-        const client = this.#clients[index];
+      this.#options.devices.map((device) => {
+        const client = this.#clients.get(device.id);
         if (!client?.connected || this.#isYielding(device.id, time.getTime())) return Promise.resolve();
         if (this.#inFlight.has(device.id)) {
           this.#skippedRounds++;
@@ -153,21 +166,22 @@ export class Simulator {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const [index, client] of this.#clients.entries()) {
-      const device = this.#options.devices[index];
+    for (const [deviceId, client] of this.#clients) {
       try {
-        if (device && client.connected)
-          await client.publishAsync(statusTopic(device.id), 'offline', { qos: 1, retain: true });
+        if (client.connected)
+          await client.publishAsync(statusTopic(deviceId), 'offline', { qos: 1, retain: true });
         await client.endAsync();
       } catch (error) {
-        this.#options.logger.warn(
-          { err: error, deviceId: device?.id },
-          'simulated device did not disconnect cleanly',
-        );
+        this.#options.logger.warn({ err: error, deviceId }, 'simulated device did not disconnect cleanly');
       }
     }
-    this.#clients.length = 0;
+    this.#clients.clear();
   }
+}
+
+/** MQTT 3.1.1 CONNACK codes of a refused login: bad user name or password (4), not authorised (5). */
+function isLoginRefused(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === 4 || error.code === 5);
 }
 
 function echoKey(deviceId: string, payload: string): string {

@@ -1,6 +1,6 @@
 import { tokenHash, verifySecret } from '@bisa/db/secret-hash.ts';
 import { GraphQLError } from 'graphql';
-import { auditedRefusal, recordAudit } from '../audit.ts';
+import { auditedRefusal, auditedRefusalOf, recordAudit } from '../audit.ts';
 import {
   clearedSessionCookie,
   cookieValue,
@@ -150,7 +150,12 @@ builder.mutationFields((t) => ({
     description: 'Creates an API key for the signed-in user (from a dashboard session only).',
     args: { name: t.arg.string({ required: true }), scope: t.arg({ type: ApiKeyScope, required: true }) },
     authScopes: { session: true },
-    ...auditedRefusal,
+    // A WRITE key is refused too: keys are made by a person at the dashboard, never by a key.
+    ...auditedRefusalOf((viewer) =>
+      viewer.via === 'api_key'
+        ? 'API keys are created from a signed-in session, not with an API key'
+        : undefined,
+    ),
     resolve: async (_root, args, context) => {
       const name = args.name.trim();
       if (name.length === 0 || name.length > 100)

@@ -1,7 +1,7 @@
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
 import { z } from 'zod';
-import { auditedRefusal, recordAudit } from '../audit.ts';
+import { auditedRefusalOf, recordAudit } from '../audit.ts';
 import { devicesLookedAfterWhere, looksAfter } from '../auth/device-access.ts';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
@@ -163,6 +163,11 @@ const RotatedDeviceCredential = builder
     }),
   });
 
+// An integrator may use the device mutations, but only on the devices it owns.
+const refusedUnlessYours = auditedRefusalOf((viewer) =>
+  viewer.role === 'INTEGRATOR' && viewer.canWrite ? 'this device is not one of yours' : undefined,
+);
+
 /** Who may change the device named by a mutation's `id`: its owner (scope-auth asks before the resolver). */
 async function deviceScopes(args: { id: DecodedId }, context: GatewayContext) {
   const thing = await context.prisma.thing.findUnique({
@@ -187,7 +192,7 @@ builder.mutationFields((t) => ({
       'that stays open (ingest reads each device again at least that often). Disabling it again changes nothing.',
     args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
     authScopes: (_root, args, context) => deviceScopes(args, context),
-    ...auditedRefusal,
+    ...refusedUnlessYours,
     resolve: async (query, _root, args, context) => {
       const id = idOf(args.id, 'Thing');
       const thing = await deviceOrNotFound(context.prisma, id);
@@ -214,7 +219,7 @@ builder.mutationFields((t) => ({
       union: { name: 'RotateDeviceCredentialResult' },
     },
     authScopes: (_root, args, context) => deviceScopes(args, context),
-    ...auditedRefusal,
+    ...refusedUnlessYours,
     resolve: async (_root, args, context) => {
       const id = idOf(args.id, 'Thing');
       const secret = newDeviceSecret();

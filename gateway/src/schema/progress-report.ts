@@ -1,7 +1,7 @@
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { REPORT_EVENTS_CHANNEL, type ReportEvent } from '@bisa/db/notifications.ts';
 import { z } from 'zod';
-import { auditedRefusal, recordAudit } from '../audit.ts';
+import { auditedRefusal, auditedRefusalOf, recordAudit } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { GatewayContext } from '../context.ts';
 import { badUserInput, type DecodedId, idOf, notFound } from '../errors.ts';
@@ -153,7 +153,11 @@ builder.mutationFields((t) => ({
       });
       return { $any: { admin: true, ...(kpi ? { reporterFor: kpi.programme.ownerAgencyId } : {}) } };
     },
-    ...auditedRefusal,
+    ...auditedRefusalOf((viewer) =>
+      viewer.role === 'REPORTER' && viewer.canWrite
+        ? "this KPI is not one of your agency's; you report for your own agency's programmes"
+        : undefined,
+    ),
     resolve: async (query, _root, { input }, context) => {
       const kpiId = idOf(input.kpiId, 'Kpi');
       const kpi = await context.prisma.kpi.findUnique({ where: { id: kpiId } });

@@ -58,7 +58,7 @@ export function evaluationCsv(
       i18n.t('csv.sectionKpi'),
       i18n.text(kpi.name),
       `${i18n.t(`component.${kpi.component}`)} · ${i18n.t(`kpi.source.${kpi.source}`)}`,
-      kpi.unit,
+      i18n.unit(kpi.unit),
       kpi.baseline,
       kpi.evaluation.actual,
       kpi.target,

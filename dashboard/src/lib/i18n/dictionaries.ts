@@ -18,6 +18,7 @@ const id = {
   'wallboard.error': 'Data tidak dapat dimuat. Mencoba lagi…',
   'wallboard.empty': 'Belum ada quick win yang terdaftar.',
   'dimension.count': 'Quick win: {count}',
+  'dimension.countWithDevices': 'Quick win dengan perangkat: {count}',
   'programme.owner': 'Pelaksana: {owner}',
   'programme.sample': 'Data contoh',
   'programme.sampleHint': 'Data ilustrasi, bukan data resmi daerah',
@@ -355,6 +356,19 @@ const id = {
   'explorer.collaborationPartner': 'Mitra',
   'explorer.collaborationRoles': 'Program dan peran',
   'explorer.noCollaboration': 'Tidak ada mitra pada program yang terpilih.',
+  // Units stored as words (a datastream's and a KPI's unit are free text in the registry and the
+  // seed, in one language), keyed by the stored text; I18n.unit() shows any other unit (m, %,
+  // µg/m³, TPS) as stored.
+  'unit.users': 'pengguna',
+  'unit.applications': 'permohonan',
+  'unit.pengguna': 'pengguna',
+  'unit.permohonan': 'permohonan',
+  'unit.pembacaan': 'pembacaan',
+  'unit.desa': 'desa',
+  'unit.kunjungan': 'kunjungan',
+  'unit.kegiatan': 'kegiatan',
+  'unit.menit': 'menit',
+  'unit.hari': 'hari',
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -375,6 +389,7 @@ const en: Record<MessageKey, string> = {
   'wallboard.error': 'Could not load the data. Retrying…',
   'wallboard.empty': 'No quick wins are registered yet.',
   'dimension.count': 'Quick wins: {count}',
+  'dimension.countWithDevices': 'Quick wins with devices: {count}',
   'programme.owner': 'Owner: {owner}',
   'programme.sample': 'Sample data',
   'programme.sampleHint': 'Illustrative data, not official regency data',
@@ -710,6 +725,16 @@ const en: Record<MessageKey, string> = {
   'explorer.collaborationPartner': 'Partner',
   'explorer.collaborationRoles': 'Programmes and role',
   'explorer.noCollaboration': 'No partner takes part in the selected programmes.',
+  'unit.users': 'users',
+  'unit.applications': 'applications',
+  'unit.pengguna': 'users',
+  'unit.permohonan': 'applications',
+  'unit.pembacaan': 'readings',
+  'unit.desa': 'villages',
+  'unit.kunjungan': 'visits',
+  'unit.kegiatan': 'activities',
+  'unit.menit': 'minutes',
+  'unit.hari': 'days',
 };
 
 export const dictionaries: Record<'id' | 'en', Record<MessageKey, string>> = { id, en };

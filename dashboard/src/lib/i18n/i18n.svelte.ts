@@ -63,6 +63,13 @@ export class I18n {
     return localized[this.#locale];
   }
 
+  /** A unit as stored, in the current language when the dictionary knows the word. */
+  unit(unit: string): string {
+    const messages = dictionaries[this.#locale];
+    const key = `unit.${unit}`;
+    return Object.hasOwn(messages, key) ? messages[key as MessageKey] : unit;
+  }
+
   #read(): string | null {
     try {
       return this.#storage?.getItem(STORAGE_KEY) ?? null;

@@ -35,6 +35,23 @@ describe('I18n', () => {
     expect(nextVisit.locale).toBe('id');
   });
 
+  it('translates the units it knows, whichever language they were stored in, and keeps symbols', () => {
+    const i18n = new I18n(memoryStorage());
+    expect([i18n.unit('users'), i18n.unit('desa'), i18n.unit('m'), i18n.unit('µg/m³')]).toEqual([
+      'pengguna',
+      'desa',
+      'm',
+      'µg/m³',
+    ]);
+    i18n.set('en');
+    expect([i18n.unit('users'), i18n.unit('desa'), i18n.unit('m'), i18n.unit('')]).toEqual([
+      'users',
+      'villages',
+      'm',
+      '',
+    ]);
+  });
+
   it('ignores a saved value that is not a language it knows', () => {
     const i18n = new I18n(memoryStorage({ 'bisa-hub.locale': 'fr' }));
     i18n.restore();
