@@ -191,6 +191,8 @@ describe('dashboard views in Chromium', () => {
     await publish('ormas-service-01', { uptime: 97.5, applications: 3 });
     await page.getByTestId('chart-latest').getByText('97,5').waitFor();
     await poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+    // Behind the line of averages, a band from each bucket's lowest to its highest reading.
+    await poll(() => page.getByTestId('chart-range').count()).toBeGreaterThanOrEqual(1);
     await checkView('chart-id');
 
     await page.getByTestId('range-7d').click();

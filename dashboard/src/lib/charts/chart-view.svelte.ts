@@ -8,7 +8,14 @@ import {
   LIVE_UPDATE_INTERVAL_MS,
   LiveReadings,
 } from '#lib/live-readings.svelte.ts';
-import { type ChartPoint, mergeReadings, type RangeKey, type SeriesWindow, seriesWindow } from './series.ts';
+import {
+  type ChartPoint,
+  chartPoints,
+  mergeReadings,
+  type RangeKey,
+  type SeriesWindow,
+  seriesWindow,
+} from './series.ts';
 
 export type Threshold =
   | {
@@ -156,11 +163,7 @@ export class ChartView {
     // Only the answer for the range still selected may replace the points.
     if (range === this.#range) {
       this.#window = window;
-      this.#points = (datastream?.series ?? []).map((point) => ({
-        time: Date.parse(point.bucket),
-        value: point.value,
-        count: point.count,
-      }));
+      this.#points = datastream ? chartPoints(datastream.series, datastream.lows, datastream.highs) : [];
     }
     return { datastream, rules: result.data.alertRules.nodes, window };
   }

@@ -49,6 +49,8 @@ const DATASTREAM: ChartDatastream = {
     },
   },
   series: [],
+  lows: [],
+  highs: [],
 };
 
 describe('chart lines', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bucketStart,
+  chartPoints,
   chooseBucket,
   mergeReadings,
   niceTicks,
@@ -55,24 +56,25 @@ describe('bucket choice', () => {
 
 describe('live readings', () => {
   const window = { bucket: 'MINUTE' as const, from: T - 60 * MIN, to: T + 60 * MIN };
-  const points = [{ time: T, value: 2, count: 2 }];
+  const points = [{ time: T, value: 2, low: 1, high: 3, count: 2 }];
 
-  it('updates the mean of a known bucket and adds new buckets in time order', () => {
+  it("updates a known bucket's mean and extremes and adds new buckets in time order", () => {
     const merged = mergeReadings(
       points,
       [
         { time: T + 30_000, value: 5 },
         { time: T + 2 * MIN + 1, value: 7 },
         { time: T - MIN, value: 1 },
+        { time: T + 40_000, value: 0.5 },
       ],
       window,
     );
     expect(merged).toEqual([
-      { time: T - MIN, value: 1, count: 1 },
-      { time: T, value: 3, count: 3 },
-      { time: T + 2 * MIN, value: 7, count: 1 },
+      { time: T - MIN, value: 1, low: 1, high: 1, count: 1 },
+      { time: T, value: 2.375, low: 0.5, high: 5, count: 4 },
+      { time: T + 2 * MIN, value: 7, low: 7, high: 7, count: 1 },
     ]);
-    expect(points).toEqual([{ time: T, value: 2, count: 2 }]);
+    expect(points).toEqual([{ time: T, value: 2, low: 1, high: 3, count: 2 }]);
   });
 
   it('leaves readings outside the window to the next load', () => {
@@ -80,9 +82,47 @@ describe('live readings', () => {
   });
 });
 
+describe('points from the gateway', () => {
+  it("gives each bucket's average its lowest and highest reading, a crest the average hides", () => {
+    const hour = (n: number) => new Date(T + n * 60 * MIN).toISOString();
+    expect(
+      chartPoints(
+        [
+          { bucket: hour(0), value: 2.8, count: 60 },
+          { bucket: hour(1), value: 1.9, count: 58 },
+        ],
+        [
+          { bucket: hour(1), value: 1.7 },
+          { bucket: hour(0), value: 1.2 },
+        ],
+        [
+          { bucket: hour(0), value: 4.31 },
+          { bucket: hour(1), value: 2.1 },
+        ],
+      ),
+    ).toEqual([
+      { time: T, value: 2.8, low: 1.2, high: 4.31, count: 60 },
+      { time: T + 60 * MIN, value: 1.9, low: 1.7, high: 2.1, count: 58 },
+    ]);
+  });
+
+  it("keeps a bucket's average as its extremes when the extremes lack that bucket", () => {
+    const bucket = new Date(T).toISOString();
+    expect(chartPoints([{ bucket, value: 3, count: 1 }], [], [])).toEqual([
+      { time: T, value: 3, low: 3, high: 3, count: 1 },
+    ]);
+  });
+});
+
 describe('drawing', () => {
   it('breaks the line where buckets are missing', () => {
-    const at = (minutes: number) => ({ time: T + minutes * MIN, value: minutes, count: 1 });
+    const at = (minutes: number) => ({
+      time: T + minutes * MIN,
+      value: minutes,
+      low: minutes,
+      high: minutes,
+      count: 1,
+    });
     expect(segments([at(0), at(1), at(2), at(5), at(6)], 'MINUTE').map((run) => run.length)).toEqual([3, 2]);
     expect(segments([], 'MINUTE')).toEqual([]);
   });

@@ -63,13 +63,46 @@ export function seriesWindow(range: RangeKey, now: Date): SeriesWindow {
 export interface ChartPoint {
   /** Start of the bucket, epoch milliseconds. */
   time: number;
+  /** The bucket's average. */
   value: number;
+  /**
+   * The bucket's lowest and highest reading. An average smooths a short peak away (a river's
+   * crest of minutes in an hour's bucket), and the peak is what a threshold is about.
+   */
+  low: number;
+  high: number;
   count: number;
 }
 
+/** A series point as the gateway answers it. */
+export interface SeriesPoint {
+  bucket: string;
+  value: number;
+}
+
 /**
- * Folds live readings into average buckets: a reading in a known bucket updates its mean, one
- * in a new bucket adds it; readings outside [from, to) are left to the next load. Returns a new
+ * The chart's points from the gateway's average, lowest and highest series of one window: the
+ * three come from the same buckets, so each average finds its bucket's extremes.
+ */
+export function chartPoints(
+  averages: readonly (SeriesPoint & { count: number })[],
+  lows: readonly SeriesPoint[],
+  highs: readonly SeriesPoint[],
+): ChartPoint[] {
+  const lowOf = new Map(lows.map((point) => [point.bucket, point.value]));
+  const highOf = new Map(highs.map((point) => [point.bucket, point.value]));
+  return averages.map((point) => ({
+    time: Date.parse(point.bucket),
+    value: point.value,
+    low: lowOf.get(point.bucket) ?? point.value,
+    high: highOf.get(point.bucket) ?? point.value,
+    count: point.count,
+  }));
+}
+
+/**
+ * Folds live readings into the buckets: a reading in a known bucket updates its mean and
+ * extremes, one in a new bucket adds it; readings outside [from, to) are left to the next load. Returns a new
  * array (the input is kept) sorted by time.
  */
 export function mergeReadings(
@@ -85,9 +118,17 @@ export function mergeReadings(
     const point = byTime.get(start);
     if (point) {
       point.value = (point.value * point.count + reading.value) / (point.count + 1);
+      point.low = Math.min(point.low, reading.value);
+      point.high = Math.max(point.high, reading.value);
       point.count++;
     } else {
-      byTime.set(start, { time: start, value: reading.value, count: 1 });
+      byTime.set(start, {
+        time: start,
+        value: reading.value,
+        low: reading.value,
+        high: reading.value,
+        count: 1,
+      });
       added = true;
     }
   }

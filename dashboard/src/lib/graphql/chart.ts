@@ -22,6 +22,8 @@ export interface ChartDatastream extends SiteDatastream {
     programme: { id: string; name: LocalizedText; kpis: ChartKpi[] };
   };
   series: { bucket: string; value: number; count: number }[];
+  lows: { bucket: string; value: number }[];
+  highs: { bucket: string; value: number }[];
 }
 
 /** An alert rule with its targets: it applies to every datastream matching all the set ones. */
@@ -89,6 +91,14 @@ export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVari
         bucket
         value
         count
+      }
+      lows: series(bucket: $bucket, from: $from, to: $to, aggregate: MIN) {
+        bucket
+        value
+      }
+      highs: series(bucket: $bucket, from: $from, to: $to, aggregate: MAX) {
+        bucket
+        value
       }
     }
     # Rules are few (tens); one page is all of them in practice.

@@ -81,7 +81,8 @@ const id = {
   'chart.bucket.FIVE_MINUTES': '5 menit',
   'chart.bucket.HOUR': 'jam',
   'chart.bucket.DAY': 'hari',
-  'chart.summary': 'Rata-rata per {bucket}, {count} titik; terendah {min}, tertinggi {max}',
+  'chart.summary':
+    'Rata-rata per {bucket} (garis) dan pembacaan terendah sampai tertinggi di dalamnya (pita), {count} titik; terendah {min}, tertinggi {max}',
   'chart.empty': 'Belum ada pembacaan pada rentang ini',
   'chart.target': 'Target {kpi}',
   'chart.alertLevel': 'Ambang {level}',
@@ -453,7 +454,8 @@ const en: Record<MessageKey, string> = {
   'chart.bucket.FIVE_MINUTES': '5 minutes',
   'chart.bucket.HOUR': 'hour',
   'chart.bucket.DAY': 'day',
-  'chart.summary': 'Average per {bucket}, {count} points; lowest {min}, highest {max}',
+  'chart.summary':
+    'Average per {bucket} (line) and the lowest to highest reading in it (band), {count} points; lowest {min}, highest {max}',
   'chart.empty': 'No readings in this range yet',
   'chart.target': 'Target: {kpi}',
   'chart.alertLevel': 'Alert level {level}',
