@@ -73,6 +73,16 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
   };
 }
 
+/** The accounts command line needs only the database (accounts.ts). */
+export function parseAccountsConfig(env: Record<string, string | undefined>): { databaseUrl: string } {
+  const c = parseEnvironment(
+    { DATABASE_URL: GATEWAY_VARIABLES.DATABASE_URL },
+    schema.pick({ DATABASE_URL: true }),
+    env,
+  );
+  return { databaseUrl: c.DATABASE_URL };
+}
+
 export function gatewayHelp(): string {
   return environmentHelp(
     'node gateway/src/server.ts [--help]',

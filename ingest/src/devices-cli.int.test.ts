@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verifySecret } from '@bisa/db/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { UsageError } from '@bisa/service/command-line.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDevicesCli, UsageError } from './devices-cli.ts';
+import { runDevicesCli } from './devices-cli.ts';
 import { createIngestPipeline } from './ingest-pipeline.ts';
 import { mosquittoPasswordLine } from './mosquitto-auth.ts';
 

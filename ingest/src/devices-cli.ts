@@ -4,6 +4,7 @@ import { METRIC_KEY_PATTERN } from '@bisa/contract/payload.ts';
 import { DEVICE_ID_PATTERN } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
 import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
+import { type CommandLineIo, UsageError } from '@bisa/service/command-line.ts';
 import { mosquittoAcl, mosquittoPasswordLine, updatePasswordFile } from './mosquitto-auth.ts';
 import {
   disableDevice,
@@ -36,15 +37,12 @@ Options of add, rotate and disable:
                          print the line to append.
 `;
 
-export interface CliIo {
-  out(line: string): void;
-  readStdin(): Promise<string>;
-}
-
-export class UsageError extends Error {}
-
 /** Runs one CLI command; throws UsageError for bad arguments. */
-export async function runDevicesCli(argv: readonly string[], database: Database, io: CliIo): Promise<void> {
+export async function runDevicesCli(
+  argv: readonly string[],
+  database: Database,
+  io: CommandLineIo,
+): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -13,7 +13,9 @@ builder.prismaObject('AuditEvent', {
     id: t.id({ resolve: (event) => String(event.id) }),
     at: t.expose('at', { type: 'DateTime' }),
     user: t.relation('user', { nullable: true, description: 'Who acted; null when anonymous.' }),
-    via: t.exposeString('via', { description: '"session", "api_key" or "anonymous".' }),
+    via: t.exposeString('via', {
+      description: '"session", "api_key", "anonymous", or "cli" (the accounts command line).',
+    }),
     action: t.exposeString('action', { description: 'The mutation, e.g. reviewProgressReport.' }),
     outcome: t.field({
       type: AuditOutcome,
