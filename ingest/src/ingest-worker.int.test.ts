@@ -537,7 +537,9 @@ describe('acknowledgement after commit', () => {
     // Same client id: the broker resumes the session and resends the unacknowledged message.
     const second = await startWorker(clientId);
     await expectStored('water_level', time, 6.5);
-    expect(second.metrics().messagesAcknowledged).toBeGreaterThan(0);
+    // The PUBACK follows the commit (in the worker's next tick), so the test can see the row
+    // before the worker has counted its acknowledgement.
+    await vi.waitFor(() => expect(second.metrics().messagesAcknowledged).toBeGreaterThan(0), WAIT);
     await second.stop();
   });
 
