@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Database } from '@bisa/db/database.ts';
-import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, newSecret } from '@bisa/db/secret-hash.ts';
+import type { SqlTransaction } from '@bisa/db/sql-client.ts';
 import { type CommandLineIo, UsageError } from '@bisa/service/command-line.ts';
 import {
   type AccountRole,
@@ -123,17 +123,9 @@ export async function runAccountsCli(
       const address = email();
       const password = await passwordToSet();
       const passwordHash = await hashSecret(password.value);
-      const changed = await database.sql.transaction(async (tx) => {
-        const id = await setAccountPassword(tx, address, passwordHash);
-        if (id)
-          await recordCliAudit(tx, {
-            action: 'accounts.setPassword',
-            targetId: id,
-            detail: { email: address },
-          });
-        return id;
-      });
-      if (!changed) throw new UsageError(`no account ${address}`);
+      await changeAccount(address, 'accounts.setPassword', (tx) =>
+        setAccountPassword(tx, address, passwordHash),
+      );
       io.out(`New password for ${address}.`);
       announce(password);
       return;
@@ -142,17 +134,7 @@ export async function runAccountsCli(
     case 'enable': {
       const address = email();
       const disabled = command === 'disable';
-      const changed = await database.sql.transaction(async (tx) => {
-        const id = await setAccountDisabled(tx, address, disabled);
-        if (id)
-          await recordCliAudit(tx, {
-            action: `accounts.${command}`,
-            targetId: id,
-            detail: { email: address },
-          });
-        return id;
-      });
-      if (!changed) throw new UsageError(`no account ${address}`);
+      await changeAccount(address, `accounts.${command}`, (tx) => setAccountDisabled(tx, address, disabled));
       io.out(
         disabled
           ? `Disabled ${address}: it can no longer sign in, and its sessions and API keys no longer work.`
@@ -164,10 +146,25 @@ export async function runAccountsCli(
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
 
+  /**
+   * Changes an existing account and writes its audit row in the same transaction; `change`
+   * answers the account's id, or null when there is no such account.
+   */
+  async function changeAccount(
+    address: string,
+    action: string,
+    change: (tx: SqlTransaction) => Promise<string | null>,
+  ): Promise<void> {
+    await database.sql.transaction(async (tx) => {
+      const id = await change(tx);
+      if (!id) throw new UsageError(`no account ${address}`);
+      await recordCliAudit(tx, { action, targetId: id, detail: { email: address } });
+    });
+  }
+
   /** The password to store: read from stdin, or generated (and then shown once). */
   async function passwordToSet(): Promise<{ value: string; generated: boolean }> {
-    // 18 random bytes, 24 URL-safe characters: nothing to guess, and easy to copy.
-    if (!values['password-stdin']) return { value: randomBytes(18).toString('base64url'), generated: true };
+    if (!values['password-stdin']) return { value: newSecret(), generated: true };
     const value = (await io.readStdin()).replace(/\r?\n$/, '');
     if (value.length < MIN_PASSWORD_LENGTH) {
       throw new UsageError(

@@ -130,6 +130,20 @@ describe('telemetry', () => {
     expect(max.data?.datastream.series.map((p) => p.value)).toEqual([3, 2]);
   });
 
+  it("gives every bucket its lowest and highest reading beside the aggregate's value", async () => {
+    const { data, errors } = await execute<{ datastream: { series: unknown[] } }>(
+      gateway.yoga,
+      `query ($id: ID!) { datastream(id: $id) {
+        series(from: "2026-11-27T15:00:00Z", to: "2026-11-27T15:02:00Z", bucket: MINUTE) { value min max } } }`,
+      { id: globalId('Datastream', waterLevel) },
+    );
+    expect(errors).toBeUndefined();
+    expect(data?.datastream.series).toEqual([
+      { value: 2, min: 1, max: 3 },
+      { value: 2, min: 2, max: 2 },
+    ]);
+  });
+
   it('cuts day buckets at midnight in Luwu Utara (UTC+8), not at UTC midnight', async () => {
     const { data } = await execute<{ datastream: { series: { bucket: string; count: number }[] } }>(
       gateway.yoga,

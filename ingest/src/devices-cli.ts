@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { METRIC_KEY_PATTERN } from '@bisa/contract/payload.ts';
 import { DEVICE_ID_PATTERN } from '@bisa/contract/topics.ts';
 import type { Database } from '@bisa/db/database.ts';
-import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, newSecret } from '@bisa/db/secret-hash.ts';
 import { type CommandLineIo, UsageError } from '@bisa/service/command-line.ts';
 import { mosquittoAcl, mosquittoPasswordLine, updatePasswordFile } from './mosquitto-auth.ts';
 import {
@@ -81,7 +81,7 @@ export async function runDevicesCli(
         return { key, observedPropertyId, unit };
       });
       const ownerUserId = values.owner === undefined ? null : await integratorId(values.owner);
-      const secret = newDeviceSecret();
+      const secret = newSecret();
       const credentialHash = await hashSecret(secret);
       await database.sql.transaction((tx) =>
         insertDevice(tx, {
@@ -116,7 +116,7 @@ export async function runDevicesCli(
     }
     case 'rotate': {
       const device = deviceId();
-      const secret = newDeviceSecret();
+      const secret = newSecret();
       if (!(await setDeviceCredential(database.sql, device, await hashSecret(secret)))) {
         throw new UsageError(`no device "${device}"`);
       }

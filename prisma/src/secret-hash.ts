@@ -27,8 +27,11 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A new device secret: 18 random bytes, URL-safe (24 characters), shown once and stored hashed. */
-export function newDeviceSecret(): string {
+/**
+ * A new device secret or generated password: 18 random bytes, URL-safe (24 characters), shown
+ * once and stored hashed.
+ */
+export function newSecret(): string {
   return randomBytes(18).toString('base64url');
 }
 

@@ -10,7 +10,6 @@ export interface AccountRow {
   agency_id: string | null;
   is_sample: boolean;
   disabled_at: Date | null;
-  created_at: Date;
 }
 
 export async function agencyExists(db: SqlQueryable, agencyId: string): Promise<boolean> {
@@ -39,7 +38,7 @@ export async function insertAccount(
 
 export async function listAccounts(db: SqlQueryable): Promise<AccountRow[]> {
   const { rows } = await db.query<AccountRow>(
-    `SELECT email, name, role, agency_id, is_sample, disabled_at, created_at
+    `SELECT email, name, role, agency_id, is_sample, disabled_at
        FROM app_user ORDER BY role, email`,
   );
   return rows;

@@ -30,13 +30,21 @@ const SeriesAggregate = builder.enumType('SeriesAggregate', {
   values: ['AVG', 'MIN', 'MAX'] as const,
 });
 
-type SeriesPointShape = { bucket: Date; value: number; count: number };
+type SeriesPointShape = { bucket: Date; value: number; min: number; max: number; count: number };
 
 const SeriesPoint = builder.objectRef<SeriesPointShape>('SeriesPoint').implement({
   description: 'One bucket of a time series; buckets without readings are left out.',
   fields: (t) => ({
     bucket: t.expose('bucket', { type: 'DateTime', description: 'Start of the bucket.' }),
-    value: t.exposeFloat('value'),
+    value: t.exposeFloat('value', {
+      description: "The bucket's readings combined by the series' aggregate.",
+    }),
+    min: t.exposeFloat('min', {
+      description: "The bucket's lowest reading, whatever the aggregate: a chart's band around `value`.",
+    }),
+    max: t.exposeFloat('max', {
+      description: "The bucket's highest reading: a crest the average of a long bucket smooths away.",
+    }),
     count: t.exposeInt('count', { description: 'How many readings the bucket holds.' }),
   }),
 });
@@ -142,7 +150,7 @@ builder.prismaNode('Datastream', {
             ? await readSeriesFromHourlyAggregate(context.sql, query)
             : await readSeriesFromReadings(context.sql, query);
         const pick = pickAggregate[args.aggregate];
-        return rows.map((row) => ({ bucket: row.bucket, value: pick(row), count: row.count }));
+        return rows.map((row) => ({ ...row, value: pick(row) }));
       },
     }),
   }),

@@ -1,5 +1,5 @@
 import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
-import { hashSecret, newDeviceSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, newSecret } from '@bisa/db/secret-hash.ts';
 import { z } from 'zod';
 import { auditedRefusalOf, recordAudit } from '../audit.ts';
 import { devicesLookedAfterWhere, looksAfter } from '../auth/device-access.ts';
@@ -222,7 +222,7 @@ builder.mutationFields((t) => ({
     ...refusedUnlessYours,
     resolve: async (_root, args, context) => {
       const id = idOf(args.id, 'Thing');
-      const secret = newDeviceSecret();
+      const secret = newSecret();
       const credentialHash = await hashSecret(secret);
       await context.prisma.$transaction(async (tx) => {
         // One statement decides, so a disable committed meanwhile wins over the rotation.

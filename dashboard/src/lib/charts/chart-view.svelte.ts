@@ -163,7 +163,7 @@ export class ChartView {
     // Only the answer for the range still selected may replace the points.
     if (range === this.#range) {
       this.#window = window;
-      this.#points = datastream ? chartPoints(datastream.series, datastream.lows, datastream.highs) : [];
+      this.#points = chartPoints(datastream?.series ?? []);
     }
     return { datastream, rules: result.data.alertRules.nodes, window };
   }

@@ -49,8 +49,6 @@ const DATASTREAM: ChartDatastream = {
     },
   },
   series: [],
-  lows: [],
-  highs: [],
 };
 
 describe('chart lines', () => {

@@ -86,30 +86,13 @@ describe('points from the gateway', () => {
   it("gives each bucket's average its lowest and highest reading, a crest the average hides", () => {
     const hour = (n: number) => new Date(T + n * 60 * MIN).toISOString();
     expect(
-      chartPoints(
-        [
-          { bucket: hour(0), value: 2.8, count: 60 },
-          { bucket: hour(1), value: 1.9, count: 58 },
-        ],
-        [
-          { bucket: hour(1), value: 1.7 },
-          { bucket: hour(0), value: 1.2 },
-        ],
-        [
-          { bucket: hour(0), value: 4.31 },
-          { bucket: hour(1), value: 2.1 },
-        ],
-      ),
+      chartPoints([
+        { bucket: hour(0), value: 2.8, min: 1.2, max: 4.31, count: 60 },
+        { bucket: hour(1), value: 1.9, min: 1.7, max: 2.1, count: 58 },
+      ]),
     ).toEqual([
       { time: T, value: 2.8, low: 1.2, high: 4.31, count: 60 },
       { time: T + 60 * MIN, value: 1.9, low: 1.7, high: 2.1, count: 58 },
-    ]);
-  });
-
-  it("keeps a bucket's average as its extremes when the extremes lack that bucket", () => {
-    const bucket = new Date(T).toISOString();
-    expect(chartPoints([{ bucket, value: 3, count: 1 }], [], [])).toEqual([
-      { time: T, value: 3, low: 3, high: 3, count: 1 },
     ]);
   });
 });

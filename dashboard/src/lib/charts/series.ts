@@ -74,28 +74,21 @@ export interface ChartPoint {
   count: number;
 }
 
-/** A series point as the gateway answers it. */
+/** A series point as the gateway answers it: the bucket's average and its extremes. */
 export interface SeriesPoint {
   bucket: string;
   value: number;
+  min: number;
+  max: number;
+  count: number;
 }
 
-/**
- * The chart's points from the gateway's average, lowest and highest series of one window: the
- * three come from the same buckets, so each average finds its bucket's extremes.
- */
-export function chartPoints(
-  averages: readonly (SeriesPoint & { count: number })[],
-  lows: readonly SeriesPoint[],
-  highs: readonly SeriesPoint[],
-): ChartPoint[] {
-  const lowOf = new Map(lows.map((point) => [point.bucket, point.value]));
-  const highOf = new Map(highs.map((point) => [point.bucket, point.value]));
-  return averages.map((point) => ({
+export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
+  return series.map((point) => ({
     time: Date.parse(point.bucket),
     value: point.value,
-    low: lowOf.get(point.bucket) ?? point.value,
-    high: highOf.get(point.bucket) ?? point.value,
+    low: point.min,
+    high: point.max,
     count: point.count,
   }));
 }

@@ -21,9 +21,7 @@ export interface ChartDatastream extends SiteDatastream {
     location: { id: string; name: string };
     programme: { id: string; name: LocalizedText; kpis: ChartKpi[] };
   };
-  series: { bucket: string; value: number; count: number }[];
-  lows: { bucket: string; value: number }[];
-  highs: { bucket: string; value: number }[];
+  series: { bucket: string; value: number; min: number; max: number; count: number }[];
 }
 
 /** An alert rule with its targets: it applies to every datastream matching all the set ones. */
@@ -90,15 +88,9 @@ export const DatastreamChartQuery = gql<DatastreamChartData, DatastreamChartVari
       series(bucket: $bucket, from: $from, to: $to, aggregate: AVG) {
         bucket
         value
+        min
+        max
         count
-      }
-      lows: series(bucket: $bucket, from: $from, to: $to, aggregate: MIN) {
-        bucket
-        value
-      }
-      highs: series(bucket: $bucket, from: $from, to: $to, aggregate: MAX) {
-        bucket
-        value
       }
     }
     # Rules are few (tens); one page is all of them in practice.
