@@ -162,6 +162,31 @@ describe('telemetry', () => {
     ]);
   });
 
+  it("tells when a datastream's first reading in a range was taken, not its bucket's start", async () => {
+    const FIRST = `query ($id: ID!, $from: DateTime!, $to: DateTime!) {
+      datastream(id: $id) { firstReadingAt(from: $from, to: $to) } }`;
+    const id = globalId('Datastream', waterLevel);
+    const first = async (from: string, to: string) => {
+      const { data, errors } = await execute<{ datastream: { firstReadingAt: string | null } }>(
+        gateway.yoga,
+        FIRST,
+        { id, from, to },
+      );
+      expect(errors).toBeUndefined();
+      return data?.datastream.firstReadingAt;
+    };
+    expect(await first('2026-11-27T00:00:00Z', '2026-11-28T00:00:00Z')).toBe('2026-11-27T15:00:10.000Z');
+    // The range decides: a later start skips the readings before it, none inside gives null.
+    expect(await first('2026-11-27T15:00:30Z', '2026-11-28T00:00:00Z')).toBe('2026-11-27T15:00:40.000Z');
+    expect(await first('2026-11-27T16:00:00Z', '2026-11-27T17:00:00Z')).toBeNull();
+    const refused = await execute(gateway.yoga, FIRST, {
+      id,
+      from: '2026-11-28T00:00:00Z',
+      to: '2026-11-27T00:00:00Z',
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('downsamples a long range itself when the client leaves the bucket to it', async () => {
     const AUTO = `query ($id: ID!, $from: DateTime!, $to: DateTime!, $maxPoints: Int) {
       datastream(id: $id) { series(from: $from, to: $to, maxPoints: $maxPoints) { bucket count } } }`;

@@ -58,6 +58,25 @@ export async function readSeriesFromHourlyAggregate(
   return rows;
 }
 
+/**
+ * The time of the datastream's first reading in [from, to), or null. The primary key
+ * (datastream_id, time) answers it by reading one index entry (per chunk on TimescaleDB), so
+ * it stays cheap over any range.
+ */
+export async function readFirstReadingTime(
+  sql: SqlQueryable,
+  query: { datastreamId: number; from: Date; to: Date },
+): Promise<Date | null> {
+  const { rows } = await sql.query<{ time: Date }>(
+    `SELECT time FROM reading
+      WHERE datastream_id = $1 AND time >= $2 AND time < $3
+      ORDER BY time
+      LIMIT 1`,
+    [query.datastreamId, query.from, query.to],
+  );
+  return rows[0]?.time ?? null;
+}
+
 /** Whether the TimescaleDB migration created the hourly continuous aggregate in this database. */
 export async function hasHourlyAggregate(sql: SqlQueryable): Promise<boolean> {
   const { rows } = await sql.query<{ present: boolean }>(

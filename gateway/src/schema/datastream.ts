@@ -2,6 +2,7 @@ import type { Prisma } from '@bisa/db/generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { badUserInput, type DecodedId, idOf, parseDatastreamId } from '../errors.ts';
 import {
+  readFirstReadingTime,
   readSeriesFromHourlyAggregate,
   readSeriesFromReadings,
   type SeriesQuery,
@@ -119,6 +120,21 @@ builder.prismaNode('Datastream', {
       description: 'The newest reading, or null before the first one.',
       select: { latest: true },
       resolve: (datastream) => datastream.latest,
+    }),
+    firstReadingAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the first reading in [from, to) was taken, or null without one: a data-quality view counts the readings it expected from here, not from the start of the first bucket with a reading.',
+      args: {
+        from: t.arg({ type: 'DateTime', required: true }),
+        to: t.arg({ type: 'DateTime', required: true }),
+      },
+      select: { id: true },
+      resolve: (datastream, args, context) => {
+        if (args.from >= args.to) throw badUserInput('firstReadingAt: "from" must be before "to"');
+        return readFirstReadingTime(context.sql, { datastreamId: datastream.id, from: args.from, to: args.to });
+      },
     }),
     series: t.field({
       type: [SeriesPoint],
