@@ -133,7 +133,11 @@ builder.prismaNode('Datastream', {
       select: { id: true },
       resolve: (datastream, args, context) => {
         if (args.from >= args.to) throw badUserInput('firstReadingAt: "from" must be before "to"');
-        return readFirstReadingTime(context.sql, { datastreamId: datastream.id, from: args.from, to: args.to });
+        return readFirstReadingTime(context.sql, {
+          datastreamId: datastream.id,
+          from: args.from,
+          to: args.to,
+        });
       },
     }),
     series: t.field({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datastreamQuality, programmeQuality, qualityWindow } from './data-quality.ts';
+import { datastreamQuality, programmeQuality, qualityWindow, readingsMessage } from './data-quality.ts';
 
 const NOW = new Date('2026-03-01T08:20:00Z');
 
@@ -12,10 +12,11 @@ describe('data quality', () => {
 
   it('compares the readings received with those the interval promised, from the first one up to now', () => {
     const window = { from: new Date('2026-02-01T09:00:00Z'), to: new Date('2026-03-01T09:00:00Z') };
-    // From 00:00 to 08:20 at a 5-minute interval: 100 readings expected.
+    // The first at 00:05, then one every 5 minutes up to 08:20: 100 readings expected.
     const quality = datastreamQuality(
       {
         expectedIntervalSeconds: 300,
+        firstReadingAt: '2026-03-01T00:05:00.000Z',
         series: [
           { bucket: '2026-03-01T00:00:00.000Z', count: 40 },
           { bucket: '2026-03-01T05:00:00.000Z', count: 35 },
@@ -28,24 +29,74 @@ describe('data quality', () => {
     expect(quality).toEqual({ received: 75, expected: 100, completeness: 0.75, freshness: 'fresh' });
   });
 
-  it('judges a device that reported before the window from the window start', () => {
+  it('judges a device that reported before the window from its first reading inside it', () => {
     const window = { from: new Date('2026-03-01T04:00:00Z'), to: new Date('2026-03-01T09:00:00Z') };
     const series = [{ bucket: '2026-03-01T04:00:00.000Z', count: 30 }];
-    expect(datastreamQuality({ expectedIntervalSeconds: 300, series }, NOW, window, NOW).expected).toBe(52);
+    // 04:02 and every 5 minutes up to 08:20.
+    const firstReadingAt = '2026-03-01T04:02:00.000Z';
+    expect(
+      datastreamQuality({ expectedIntervalSeconds: 300, firstReadingAt, series }, NOW, window, NOW).expected,
+    ).toBe(52);
+  });
+
+  it('judges a device started within its first hour from its first reading, not from the hour', () => {
+    const window = { from: new Date('2026-02-28T09:00:00Z'), to: new Date('2026-03-01T09:00:00Z') };
+    // Started at 07:40 and sent every minute since: 20 readings in the 07:00 hour, 21 by 08:20.
+    const quality = datastreamQuality(
+      {
+        expectedIntervalSeconds: 60,
+        firstReadingAt: '2026-03-01T07:40:00.000Z',
+        series: [
+          { bucket: '2026-03-01T07:00:00.000Z', count: 20 },
+          { bucket: '2026-03-01T08:00:00.000Z', count: 21 },
+        ],
+      },
+      new Date('2026-03-01T08:20:00Z'),
+      window,
+      NOW,
+    );
+    expect(quality).toMatchObject({ received: 41, expected: 41, completeness: 1 });
+    expect(readingsMessage(quality)).toBe('quality.received');
+  });
+
+  it('says a device sent more than expected rather than counting "69 of 20"', () => {
+    const window = { from: new Date('2026-03-01T08:00:00Z'), to: new Date('2026-03-01T09:00:00Z') };
+    // Every 5 s since 08:14 against a declared minute: 6 minutes, 7 readings expected.
+    const quality = datastreamQuality(
+      {
+        expectedIntervalSeconds: 60,
+        firstReadingAt: '2026-03-01T08:14:00.000Z',
+        series: [{ bucket: '2026-03-01T08:00:00.000Z', count: 73 }],
+      },
+      NOW,
+      window,
+      NOW,
+    );
+    expect(quality).toMatchObject({ received: 73, expected: 7, completeness: 1 });
+    expect(readingsMessage(quality)).toBe('quality.receivedMore');
   });
 
   it('caps completeness at 1 and has none without readings', () => {
     const window = { from: new Date('2026-03-01T08:00:00Z'), to: new Date('2026-03-01T09:00:00Z') };
     expect(
       datastreamQuality(
-        { expectedIntervalSeconds: 10, series: [{ bucket: '2026-03-01T08:00:00.000Z', count: 500 }] },
+        {
+          expectedIntervalSeconds: 10,
+          firstReadingAt: '2026-03-01T08:00:00.000Z',
+          series: [{ bucket: '2026-03-01T08:00:00.000Z', count: 500 }],
+        },
         NOW,
         window,
         NOW,
       ).completeness,
     ).toBe(1);
     expect(
-      datastreamQuality({ expectedIntervalSeconds: 300, series: [] }, undefined, window, NOW),
+      datastreamQuality(
+        { expectedIntervalSeconds: 300, firstReadingAt: null, series: [] },
+        undefined,
+        window,
+        NOW,
+      ),
     ).toMatchObject({
       received: 0,
       completeness: null,

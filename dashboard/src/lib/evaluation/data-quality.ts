@@ -30,28 +30,50 @@ export interface DatastreamQuality {
 }
 
 /**
- * Completeness counts from the first hour with a reading inside the window: a device installed
- * last week is judged on last week, not on the three weeks before it existed. A device that
- * never reported in the window has no completeness, and its freshness says so.
+ * Completeness counts from the datastream's first reading inside the window, not from the start
+ * of its first hourly bucket: a device installed last week is judged on last week, and one
+ * started at 12:40 is not judged for 12:00-12:40. That first reading and one per interval after
+ * it up to now are expected, so a device that kept its interval has all it promised. A device
+ * that never reported in the window has no completeness, and its freshness says so.
  */
 export function datastreamQuality(
-  datastream: { expectedIntervalSeconds: number; series: readonly { bucket: string; count: number }[] },
+  datastream: {
+    expectedIntervalSeconds: number;
+    firstReadingAt: string | null;
+    series: readonly { bucket: string; count: number }[];
+  },
   latest: Date | undefined,
   window: QualityWindow,
   now: Date,
 ): DatastreamQuality {
   const received = datastream.series.reduce((sum, bucket) => sum + bucket.count, 0);
-  const first = Math.min(...datastream.series.map((bucket) => Date.parse(bucket.bucket)));
-  const from = Math.max(window.from.getTime(), first);
-  const elapsed = Math.max(0, Math.min(now.getTime(), window.to.getTime()) - from);
   const expected =
-    received > 0 ? Math.max(1, Math.floor(elapsed / 1000 / datastream.expectedIntervalSeconds)) : 0;
+    received > 0 && datastream.firstReadingAt !== null
+      ? expectedReadings(
+          Date.parse(datastream.firstReadingAt),
+          Math.min(now.getTime(), window.to.getTime()),
+          datastream.expectedIntervalSeconds,
+        )
+      : 0;
   return {
     received,
     expected,
     completeness: expected > 0 ? Math.min(1, received / expected) : null,
     freshness: freshness(latest, datastream.expectedIntervalSeconds, now),
   };
+}
+
+/** The first reading at `first` and one every interval after it, up to `end` (milliseconds). */
+function expectedReadings(first: number, end: number, intervalSeconds: number): number {
+  return Math.floor(Math.max(0, end - first) / 1000 / intervalSeconds) + 1;
+}
+
+/**
+ * A device that sends more often than its datastream declares has more readings than expected;
+ * "69 of 20" would read as a miscount, so the text says that it sent more.
+ */
+export function readingsMessage(quality: DatastreamQuality): 'quality.received' | 'quality.receivedMore' {
+  return quality.received > quality.expected ? 'quality.receivedMore' : 'quality.received';
 }
 
 export interface ProgrammeQuality {

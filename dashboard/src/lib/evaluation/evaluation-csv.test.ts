@@ -62,6 +62,7 @@ const PROGRAMME: QuickWinEvaluation = {
           expectedIntervalSeconds: 300,
           observedProperty: { name: { id: 'Permohonan masuk', en: 'Applications received' } },
           latest: null,
+          firstReadingAt: null,
           series: [],
         },
       ],

@@ -1,7 +1,7 @@
 import type { QuickWinEvaluation, RegencyRollUp, RollUp } from '#lib/graphql/evaluation.ts';
 import type { I18n } from '#lib/i18n/i18n.svelte.ts';
 import { type CsvCell, toCsv } from './csv.ts';
-import type { DatastreamQuality } from './data-quality.ts';
+import { type DatastreamQuality, readingsMessage } from './data-quality.ts';
 
 /** A share 0..1 as a percentage with one decimal, for spreadsheets; empty when unknown. */
 const percent = (share: number | null | undefined): CsvCell =>
@@ -77,7 +77,7 @@ export function evaluationCsv(
       rows.push([
         i18n.t('csv.sectionQuality'),
         `${thing.name} · ${i18n.text(datastream.observedProperty.name)}`,
-        q ? i18n.t('quality.received', { received: q.received, expected: q.expected }) : null,
+        q ? i18n.t(readingsMessage(q), { received: q.received, expected: q.expected }) : null,
         '%',
         null,
         percent(q?.completeness),

@@ -149,6 +149,8 @@ export interface EvaluationKpi {
 }
 
 export interface EvaluationDatastream extends SiteDatastream {
+  /** When the first reading in the data-quality window was taken; null without one. */
+  firstReadingAt: string | null;
   /** Hourly counts over the data-quality window (hours without readings left out). */
   series: { bucket: string; count: number }[];
 }
@@ -295,6 +297,7 @@ export const QuickWinEvaluationQuery = gql<QuickWinEvaluationData, QuickWinEvalu
         }
         datastreams {
           ${LIVE_DATASTREAM_FIELDS}
+          firstReadingAt(from: $qualityFrom, to: $qualityTo)
           series(bucket: HOUR, from: $qualityFrom, to: $qualityTo) {
             bucket
             count
