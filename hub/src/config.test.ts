@@ -8,7 +8,7 @@ describe('parseHubConfig', () => {
     const config = parseHubConfig({});
     expect(config.ports).toEqual({ http: 4800, mqtt: 1884, mqttWs: 8884 });
     expect(config.host).toBe('127.0.0.1');
-    expect(config.simulator).toEqual({ enabled: true, intervalMs: 5000 });
+    expect(config.simulator).toEqual({ enabled: true });
     expect(config.dataDir?.endsWith(path.join('.data', 'embedded'))).toBe(true);
   });
 

@@ -44,8 +44,8 @@ export const HUB_VARIABLES = {
   },
   BISA_SIMULATOR: { description: 'Run the simulated sample devices (true/false)', default: 'true' },
   BISA_SIMULATOR_INTERVAL_SECONDS: {
-    description: 'Seconds between two readings of each simulated device',
-    default: '5',
+    description:
+      "A demo rate: seconds between two readings of every simulated device (default: each device's declared expected interval)",
   },
   BISA_ALERT_WEBHOOK_URL: {
     description:
@@ -91,7 +91,8 @@ const schema = z.object({
   BISA_SIMULATOR_INTERVAL_SECONDS: z.coerce
     .number({ error: 'must be a number' })
     .min(0.1, 'must be 0.1-3600')
-    .max(3600, 'must be 0.1-3600'),
+    .max(3600, 'must be 0.1-3600')
+    .optional(),
   BISA_ALERT_WEBHOOK_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
@@ -126,7 +127,8 @@ export interface HubConfig {
   ports: { http: number; mqtt: number; mqttWs: number };
   /** undefined keeps the database in memory (tests only; not reachable from the environment). */
   dataDir: string | undefined;
-  simulator: { enabled: boolean; intervalMs: number };
+  /** intervalMs: a demo rate for every simulated device; undefined: each at its declared interval. */
+  simulator: { enabled: boolean; intervalMs?: number };
   alertWebhook?: AlertWebhookConfig;
   /** When the daily alert summary goes out; none when undefined. */
   alertSummary?: DailySummarySchedule;
@@ -167,7 +169,9 @@ export function parseHubConfig(env: Record<string, string | undefined>): HubConf
     dataDir: path.resolve(c.BISA_DATA_DIR),
     simulator: {
       enabled: c.BISA_SIMULATOR,
-      intervalMs: Math.round(c.BISA_SIMULATOR_INTERVAL_SECONDS * 1000),
+      ...(c.BISA_SIMULATOR_INTERVAL_SECONDS === undefined
+        ? {}
+        : { intervalMs: Math.round(c.BISA_SIMULATOR_INTERVAL_SECONDS * 1000) }),
     },
     ...(c.BISA_ALERT_WEBHOOK_URL === undefined || c.BISA_ALERT_WEBHOOK_SECRET === undefined
       ? {}

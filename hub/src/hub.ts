@@ -31,6 +31,7 @@ export const SAMPLE_DEVICES: readonly SimulatedDevice[] = SAMPLE_THINGS.map((thi
   id: thing.id,
   secret: sampleDeviceSecret(thing.id),
   metrics: thing.datastreams.map((d) => d.key),
+  intervalMs: Math.min(...thing.datastreams.map((d) => d.expectedIntervalSeconds)) * 1000,
 }));
 
 /**

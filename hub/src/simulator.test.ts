@@ -65,6 +65,44 @@ describe('simulator', () => {
   });
 });
 
+describe('simulator at the declared intervals', () => {
+  it('sends each device at its own interval, the first readings spread over the shortest', async () => {
+    const [river, service] = SAMPLE_DEVICES.filter(
+      (d) => d.id === 'masamba-river-01' || d.id === 'ormas-service-01',
+    );
+    if (!river || !service) throw new Error('no masamba-river-01 or ormas-service-01 in the sample devices');
+    // Scaled down from a minute and five minutes, so that the test takes seconds.
+    const devices = [
+      { ...river, intervalMs: 600 },
+      { ...service, intervalMs: 3_000 },
+    ];
+    const arrivals = new Map(devices.map((d) => [readingsTopic(d.id), [] as number[]]));
+    const note = (topic: string) => arrivals.get(topic)?.push(Date.now());
+    observer.on('message', note);
+    await observer.subscribeAsync([...arrivals.keys()], { qos: 1 });
+    const simulator = new Simulator({
+      brokerUrl: `mqtt://127.0.0.1:${broker.ports.mqtt}`,
+      devices,
+      logger: pino({ level: 'silent' }),
+    });
+    const started = Date.now();
+    try {
+      await simulator.start();
+      await new Promise((resolve) => setTimeout(resolve, 2_800));
+    } finally {
+      await simulator.stop();
+      observer.off('message', note);
+    }
+    const [fast, slow] = [...arrivals.values()];
+    // The gauge from the start and every 600 ms: about 5 readings in 2.8 s (a loaded machine
+    // may miss one); the service once, half the shortest interval later.
+    expect(fast?.length).toBeGreaterThanOrEqual(4);
+    expect(fast?.length).toBeLessThanOrEqual(6);
+    expect(slow).toHaveLength(1);
+    expect((slow?.[0] ?? 0) - started).toBeGreaterThanOrEqual(250);
+  });
+});
+
 describe('simulator with a device the broker refuses', () => {
   it('starts without it and keeps the other devices publishing', async () => {
     // masamba-river-01 as after rotateDeviceCredential or disableDevice: its sample secret no

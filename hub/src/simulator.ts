@@ -8,12 +8,18 @@ export interface SimulatedDevice {
   id: string;
   secret: string;
   metrics: readonly string[];
+  /** How often the device promises to report: the shortest expected interval of its datastreams. */
+  intervalMs: number;
 }
 
 export interface SimulatorOptions {
   brokerUrl: string;
   devices: readonly SimulatedDevice[];
-  intervalMs: number;
+  /**
+   * A demo rate: every device publishes this often, all together, instead of at its declared
+   * interval. Faster than declared, the data-quality view says it received more than expected.
+   */
+  intervalMs?: number;
   logger: Logger;
   /** How long a device stays quiet after readings from someone else (a drill) (default 60000 ms). */
   yieldMs?: number;
@@ -49,6 +55,8 @@ export class Simulator {
    * in mqtt.js, and the backlog then arrived all at once.
    */
   readonly #inFlight = new Set<string>();
+  /** By device id: when its next reading is due (epoch milliseconds). */
+  readonly #nextDue = new Map<string, number>();
   #skippedRounds = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -87,11 +95,42 @@ export class Simulator {
       await client.subscribeAsync([readingsTopic(device.id), statusTopic(device.id)], { qos: 0 });
       this.#clients.set(device.id, client);
     }
-    await this.publishAll();
-    this.#timer = setInterval(() => {
-      this.publishAll().catch((error: unknown) => logger.warn({ err: error }, 'simulated publish failed'));
-    }, intervalMs);
-    logger.info({ devices: this.#clients.size, intervalMs }, 'simulator started');
+    const started = Date.now();
+    const shortest = Math.min(...devices.map((device) => this.#intervalOf(device)));
+    // At their declared intervals (a minute or more) devices publishing together would change the
+    // wall once a minute: their first readings are spread over the shortest interval instead. A
+    // later first reading rather than an early second one, so no device exceeds its promise.
+    devices.forEach((device, index) => {
+      const phase = intervalMs === undefined ? (shortest * index) / devices.length : 0;
+      this.#nextDue.set(device.id, started + phase);
+    });
+    await this.#publishDue(started);
+    this.#timer = setInterval(
+      () => {
+        this.#publishDue(Date.now()).catch((error: unknown) =>
+          logger.warn({ err: error }, 'simulated publish failed'),
+        );
+      },
+      Math.min(TICK_MS, shortest),
+    );
+    logger.info({ devices: this.#clients.size, intervalMs: intervalMs ?? 'declared' }, 'simulator started');
+  }
+
+  #intervalOf(device: SimulatedDevice): number {
+    return this.#options.intervalMs ?? device.intervalMs;
+  }
+
+  /** Publishes from the devices whose reading is due; each next one is due an interval later. */
+  async #publishDue(now: number): Promise<void> {
+    const due = this.#options.devices.filter((device) => (this.#nextDue.get(device.id) ?? now + 1) <= now);
+    for (const device of due) {
+      let next = this.#nextDue.get(device.id) ?? now;
+      // From the schedule rather than from now, so the readings do not drift later; after a
+      // stall (a slow machine) the missed ones are skipped, as a device with one buffer would.
+      while (next <= now) next += this.#intervalOf(device);
+      this.#nextDue.set(device.id, next);
+    }
+    await this.#publish(due, new Date(now));
   }
 
   /** Rounds a device left out because its previous reading was still unacknowledged. */
@@ -104,9 +143,12 @@ export class Simulator {
    * reading is still unacknowledged; resolves once this round's readings are acknowledged.
    */
   async publishAll(): Promise<void> {
-    const time = new Date();
+    await this.#publish(this.#options.devices, new Date());
+  }
+
+  async #publish(devices: readonly SimulatedDevice[], time: Date): Promise<void> {
     await Promise.all(
-      this.#options.devices.map((device) => {
+      devices.map((device) => {
         const client = this.#clients.get(device.id);
         if (!client?.connected || this.#isYielding(device.id, time.getTime())) return Promise.resolve();
         if (this.#inFlight.has(device.id)) {
@@ -166,6 +208,7 @@ export class Simulator {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#nextDue.clear();
     for (const [deviceId, client] of this.#clients) {
       try {
         if (client.connected)
@@ -178,6 +221,9 @@ export class Simulator {
     this.#clients.clear();
   }
 }
+
+/** How often the simulator looks for due readings (or at the shortest interval, if shorter). */
+const TICK_MS = 1_000;
 
 /** MQTT 3.1.1 CONNACK codes of a refused login: bad user name or password (4), not authorised (5). */
 function isLoginRefused(error: unknown): boolean {
