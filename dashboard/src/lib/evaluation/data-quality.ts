@@ -9,6 +9,12 @@ export const QUALITY_DAYS = 30;
 export interface QualityWindow {
   from: Date;
   to: Date;
+  /**
+   * When the counts were read. Readings are expected up to here, not up to the clock: the counts
+   * are not read again while the page stays open, and against a growing expectation a device
+   * that keeps sending would seem to fall behind.
+   */
+  asOf: Date;
 }
 
 /**
@@ -18,7 +24,7 @@ export interface QualityWindow {
 export function qualityWindow(now: Date, days = QUALITY_DAYS): QualityWindow {
   const hour = 3_600_000;
   const to = Math.ceil(now.getTime() / hour) * hour;
-  return { from: new Date(to - days * 86_400_000), to: new Date(to) };
+  return { from: new Date(to - days * 86_400_000), to: new Date(to), asOf: now };
 }
 
 export interface DatastreamQuality {
@@ -33,7 +39,7 @@ export interface DatastreamQuality {
  * Completeness counts from the datastream's first reading inside the window, not from the start
  * of its first hourly bucket: a device installed last week is judged on last week, and one
  * started at 12:40 is not judged for 12:00-12:40. That first reading and one per interval after
- * it up to now are expected, so a device that kept its interval has all it promised. A device
+ * it up to when the counts were read are expected, so a device that kept its interval has all it promised. A device
  * that never reported in the window has no completeness, and its freshness says so.
  */
 export function datastreamQuality(
@@ -51,7 +57,7 @@ export function datastreamQuality(
     received > 0 && datastream.firstReadingAt !== null
       ? expectedReadings(
           Date.parse(datastream.firstReadingAt),
-          Math.min(now.getTime(), window.to.getTime()),
+          window.asOf.getTime(),
           datastream.expectedIntervalSeconds,
         )
       : 0;

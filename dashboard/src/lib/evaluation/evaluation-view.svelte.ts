@@ -18,8 +18,8 @@ interface Loaded {
 
 /**
  * One quick win's evaluation: its programme, KPIs, devices and the regency's roll-up from one
- * query; on the view's one subscription, the latest readings of its own devices, so data
- * quality is judged as of now, and its report decisions: the query runs again when one of its
+ * query; on the view's one subscription, the latest readings of its own devices, so freshness
+ * is judged as of now (completeness as of the query), and its report decisions: the query runs again when one of its
  * reports is approved, so the KPI's actual value and every grade above it follow without a
  * reload of the page.
  */
