@@ -121,9 +121,10 @@ describe('dashboard views in Chromium', () => {
     await poll(() => bridge.getAttribute('data-status')).toBe('no-data');
 
     await publish('masamba-river-01', { water_level: 2.5, rainfall: 4 });
-    // 70 s old with a 60 s expected interval: stale on arrival, yet silent for less than the
-    // sample no-data rule's three intervals, so no alert joins the badge for almost two minutes.
-    await publish('baliase-river-01', { water_level: 1.2, rainfall: 0 }, new Date(Date.now() - 70_000));
+    // 100 s old with a 60 s expected interval: stale on arrival (past the interval and a half),
+    // yet silent for less than the sample no-data rule's three intervals, so no alert joins the
+    // badge for over a minute.
+    await publish('baliase-river-01', { water_level: 1.2, rainfall: 0 }, new Date(Date.now() - 100_000));
     await poll(() => bridge.getAttribute('data-status')).toBe('live');
     await poll(() => baliase.getAttribute('data-status')).toBe('stale');
     await baliase.getByText('2 dari 2 aliran data terlambat').waitFor();

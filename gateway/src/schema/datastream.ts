@@ -110,7 +110,8 @@ builder.prismaNode('Datastream', {
     key: t.exposeString('key', { description: "The metric's name in the device's payload." }),
     unit: t.exposeString('unit'),
     expectedIntervalSeconds: t.exposeInt('expectedIntervalSeconds', {
-      description: 'How often the device should report; longer silence means the datastream is stale.',
+      description:
+        'How often the device should report; a latest reading older than 1.5 times this means the datastream is stale (a reading was missed).',
     }),
     thing: t.relation('thing'),
     observedProperty: t.relation('observedProperty'),

@@ -43,10 +43,13 @@ function thing(id: string, locationId: string, datastreams: SiteDatastream[]): S
 }
 
 describe('freshness', () => {
-  it('is fresh up to the expected interval and stale after it', () => {
-    expect(freshness(secondsAgo(60), 60, NOW)).toBe('fresh');
-    expect(freshness(secondsAgo(61), 60, NOW)).toBe('stale');
-    expect(freshness(secondsAgo(299), 300, NOW)).toBe('fresh');
+  it('is fresh up to half an interval after a reading was due and stale after it', () => {
+    // A device that keeps a 60 s interval is 60 s old just before each reading arrives.
+    expect(freshness(secondsAgo(61), 60, NOW)).toBe('fresh');
+    expect(freshness(secondsAgo(90), 60, NOW)).toBe('fresh');
+    expect(freshness(secondsAgo(91), 60, NOW)).toBe('stale');
+    expect(freshness(secondsAgo(449), 300, NOW)).toBe('fresh');
+    expect(freshness(secondsAgo(451), 300, NOW)).toBe('stale');
   });
 
   it('tells a datastream that never reported from a stale one', () => {

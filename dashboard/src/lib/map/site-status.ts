@@ -1,15 +1,24 @@
 import type { SiteThing } from '#lib/graphql/sites.ts';
 
 /**
- * fresh: the latest reading is no older than the datastream's expected interval; stale: it is
- * older (the device went quiet); no-data: the datastream has never reported.
+ * fresh: the latest reading is no older than the datastream's expected interval and a half;
+ * stale: it is older (the device missed a reading); no-data: the datastream has never reported.
  */
 export type Freshness = 'fresh' | 'stale' | 'no-data';
 
-/** The gateway's rule ("longer silence means the datastream is stale"), applied in the browser. */
+/**
+ * A device that keeps its interval exactly is one interval old just before each reading arrives,
+ * so stale at one interval would flash on every healthy site for the time a reading takes to
+ * arrive and be stored. Half an interval of grace absorbs that and a device's clock drift; a
+ * missed reading still shows within half an interval of its due time.
+ */
+export const STALE_AFTER_INTERVALS = 1.5;
+
+/** The rule of `expectedIntervalSeconds` ("longer silence means the datastream is stale"). */
 export function freshness(latest: Date | undefined, expectedIntervalSeconds: number, now: Date): Freshness {
   if (!latest) return 'no-data';
-  return now.getTime() - latest.getTime() > expectedIntervalSeconds * 1000 ? 'stale' : 'fresh';
+  const age = now.getTime() - latest.getTime();
+  return age > expectedIntervalSeconds * 1000 * STALE_AFTER_INTERVALS ? 'stale' : 'fresh';
 }
 
 /** live: every datastream fresh; stale: some are stale or silent; no-data: none ever reported. */
