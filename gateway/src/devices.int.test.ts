@@ -282,6 +282,35 @@ describe('device mutations', () => {
     expect(await storedHash(BALIASE)).toBeNull();
   });
 
+  it('reports no connection for a disabled device, whatever its last retained status said', async () => {
+    const WIFI = 'masamba-park-wifi-01';
+    // As ingest leaves a device whose retained status said online before it was disabled.
+    await db.database.sql.query(
+      `UPDATE thing SET connection = 'online', connection_at = '2026-12-01T07:00:00Z' WHERE id = $1`,
+      [WIFI],
+    );
+    const health = `query ($id: ID!) { node(id: $id) { ... on Thing { health { connection connectionSince } } } }`;
+    type Health = { node: { health: { connection: string | null; connectionSince: string | null } } };
+    const id = globalId('Thing', WIFI);
+    const before = await graphql<Health>('operator', health, { id });
+    expect(before.data?.node.health).toEqual({
+      connection: 'ONLINE',
+      connectionSince: '2026-12-01T07:00:00.000Z',
+    });
+
+    const disabled = await graphql<{ disableDevice: { health: Health['node']['health'] } }>(
+      'operatorWriter',
+      'mutation ($id: ID!) { disableDevice(id: $id) { health { connection connectionSince } } }',
+      { id },
+    );
+    expect(disabled.errors).toBeUndefined();
+    expect(disabled.data?.disableDevice.health).toEqual({ connection: null, connectionSince: null });
+    const listed = await graphql<{
+      devices: { nodes: { databaseId: string; health: { connection: string | null } }[] };
+    }>('operator', '{ devices(first: 50) { nodes { databaseId health { connection } } } }');
+    expect(listed.data?.devices.nodes.find((node) => node.databaseId === WIFI)?.health.connection).toBeNull();
+  });
+
   it('answers NOT_FOUND for an unknown device to those who look after every device', async () => {
     const { errors } = await graphql('operatorWriter', rotate, { id: globalId('Thing', 'ghost-01') });
     expect(errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

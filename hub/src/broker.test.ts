@@ -1,5 +1,7 @@
+import { hashSecret } from '@bisa/db/secret-hash.ts';
 import type { TestDatabase } from '@bisa/db/testing.ts';
 import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
+import { disableDevice, insertDevice, setDeviceCredential } from '@bisa/ingest/repositories/devices.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,5 +258,104 @@ describe('embedded broker with the ingest pipeline on a database', () => {
     } finally {
       await ingesting.stop();
     }
+  });
+});
+
+describe('embedded broker after a device credential changes', () => {
+  let checking: EmbeddedBroker;
+  const secret = 'first-secret-of-the-device';
+
+  beforeAll(async () => {
+    const logger = pino({ level: 'silent' });
+    const pipeline = createIngestPipeline({ database: db.database, logger });
+    checking = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      wsPort: 0,
+      sql: db.database.sql,
+      logger,
+      // Short, so the test waits for the check rather than for a clock.
+      credentialCheckMs: 50,
+      onDeviceMessage: (message) => pipeline.handle(message),
+    });
+    await checking.start();
+  });
+  afterAll(async () => {
+    await checking.stop();
+  });
+
+  async function register(id: string): Promise<void> {
+    const credentialHash = await hashSecret(secret);
+    await db.database.sql.transaction((tx) =>
+      insertDevice(tx, {
+        id,
+        name: id,
+        programmeId: 'flood-early-warning',
+        locationId: 'masamba-bridge',
+        credentialHash,
+        datastreams: [{ key: 'water_level', observedPropertyId: 'water_level', unit: 'm' }],
+      }),
+    );
+  }
+
+  async function storedValues(id: string): Promise<number[]> {
+    const { rows } = await db.database.sql.query<{ value: number }>(
+      `SELECT r.value FROM reading r JOIN datastream d ON d.id = r.datastream_id WHERE d.thing_id = $1 ORDER BY r.value`,
+      [id],
+    );
+    return rows.map((r) => r.value);
+  }
+
+  const reading = (value: number) =>
+    JSON.stringify({
+      time: new Date(Date.now() - 60_000 + value).toISOString(),
+      values: { water_level: value },
+    });
+
+  it.each([
+    [
+      'rotated',
+      'rotated-gauge-01',
+      async (id: string) => {
+        await setDeviceCredential(db.database.sql, id, await hashSecret('the-new-secret'));
+      },
+    ],
+    [
+      'removed by disabling the device',
+      'disabled-gauge-01',
+      async (id: string) => {
+        await disableDevice(db.database.sql, id);
+      },
+    ],
+  ])(
+    'disconnects a device whose secret was %s, and stores nothing more from the old secret',
+    async (_case, id, change) => {
+      await register(id);
+      const device = await connected(id, secret, checking.ports.mqtt);
+      // Acknowledged only after the commit.
+      await device.publishAsync(`bisa/v1/${id}/readings`, reading(1), { qos: 1 });
+      expect(await storedValues(id)).toEqual([1]);
+
+      const closed = nextEvent(device, 'close');
+      await change(id);
+      await closed;
+      // What it sends next can only come over a new connection, and the old secret opens none.
+      await expect(connect(id, secret, checking.ports.mqtt)).rejects.toThrow(/Bad username or password/i);
+      expect(await storedValues(id)).toEqual([1]);
+    },
+  );
+
+  it('keeps a device connected while its credential is unchanged', async () => {
+    await register('steady-gauge-01');
+    await register('rotated-gauge-02');
+    const steady = await connected('steady-gauge-01', secret, checking.ports.mqtt);
+    const other = await connected('rotated-gauge-02', secret, checking.ports.mqtt);
+    // One check compares every connected device: once the rotated one is closed, the steady one was compared too.
+    const closed = nextEvent(other, 'close');
+    await setDeviceCredential(db.database.sql, 'rotated-gauge-02', await hashSecret('the-new-secret'));
+    await closed;
+    expect(steady.connected).toBe(true);
+    await steady.publishAsync('bisa/v1/steady-gauge-01/readings', reading(2), { qos: 1 });
+    expect(await storedValues('steady-gauge-01')).toEqual([2]);
   });
 });

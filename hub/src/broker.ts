@@ -8,7 +8,7 @@ import { boundPort, closeServer, listen } from '@bisa/service/listen.ts';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { findDeviceCredentialHash } from './repositories/device-credentials.ts';
+import { findDeviceCredentialHash, findDeviceCredentialHashes } from './repositories/device-credentials.ts';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -22,10 +22,21 @@ export interface EmbeddedBrokerOptions {
    * When it rejects, the device is disconnected without a PUBACK and resends after reconnecting.
    */
   onDeviceMessage?: (message: { topic: string; payload: Uint8Array }) => Promise<void>;
+  /**
+   * Milliseconds between checks that each connected device still has the credential it logged in
+   * with (default 5000): a device whose secret was rotated or removed (disabled) since is
+   * disconnected within about this long.
+   */
+  credentialCheckMs?: number;
 }
 
+/** How often the broker checks the connected devices' credentials unless told otherwise. */
+export const DEFAULT_CREDENTIAL_CHECK_MS = 5_000;
+
 /** A principal of the embedded broker: a registered device, or the hub's own ingest worker. */
-type Principal = { kind: 'device'; deviceId: string } | { kind: 'service' };
+type Principal =
+  /** `credentialHash`: the stored hash its secret matched at CONNECT. */
+  { kind: 'device'; deviceId: string; credentialHash: string } | { kind: 'service' };
 
 // mqtt-packet's CONNACK return code 4 (MQTT 3.1.1) / reason 0x86 (MQTT 5): bad user name or password.
 const BAD_USERNAME_OR_PASSWORD = 4;
@@ -42,6 +53,9 @@ export class EmbeddedBroker {
   };
   readonly #options: EmbeddedBrokerOptions;
   readonly #principals = new WeakMap<Client, Principal>();
+  /** Devices connected now, whose credentials the periodic check compares. */
+  readonly #connectedDevices = new Set<Client>();
+  #credentialCheck: NodeJS.Timeout | undefined;
   #aedes: Aedes | undefined;
   #tcp: TcpServer | undefined;
   #http: HttpServer | undefined;
@@ -137,7 +151,13 @@ export class EmbeddedBroker {
     aedes.on('clientError', (client, error) =>
       logger.debug({ clientId: client.id, err: error }, 'mqtt client error'),
     );
+    // 'client' and 'clientDisconnect' come in pairs, once a client is registered after CONNECT.
+    aedes.on('client', (client) => {
+      if (this.#principals.get(client)?.kind === 'device') this.#connectedDevices.add(client);
+    });
+    aedes.on('clientDisconnect', (client) => this.#connectedDevices.delete(client));
     this.#aedes = aedes;
+    this.#scheduleCredentialCheck();
 
     this.#tcp = createTcpServer((socket) => aedes.handle(socket));
     await listen(this.#tcp, port, host, 'BISA_MQTT_PORT');
@@ -153,6 +173,8 @@ export class EmbeddedBroker {
   async stop(): Promise<void> {
     const aedes = this.#aedes;
     this.#aedes = undefined;
+    clearTimeout(this.#credentialCheck);
+    this.#credentialCheck = undefined;
     // Closing the broker disconnects every client, so the listeners can then close promptly.
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     for (const socket of this.#ws?.clients ?? []) socket.terminate();
@@ -179,8 +201,50 @@ export class EmbeddedBroker {
       this.#options.logger.warn({ deviceId: username, clientId: client.id }, 'device login refused');
       return false;
     }
-    this.#principals.set(client, { kind: 'device', deviceId: username });
+    this.#principals.set(client, { kind: 'device', deviceId: username, credentialHash: hash });
     return true;
+  }
+
+  // A timer rather than a notification from the writers: rotation and disable come from the
+  // gateway, the registry CLI or a database console alike, and one indexed query for every
+  // connected device is cheap. The next check is scheduled only after this one has finished.
+  #scheduleCredentialCheck(): void {
+    const interval = this.#options.credentialCheckMs ?? DEFAULT_CREDENTIAL_CHECK_MS;
+    this.#credentialCheck = setTimeout(() => {
+      this.#closeStaleCredentials()
+        .catch((error: unknown) =>
+          this.#options.logger.error(
+            { err: error },
+            'checking the credentials of the connected devices failed',
+          ),
+        )
+        .finally(() => {
+          if (this.#aedes) this.#scheduleCredentialCheck();
+        });
+    }, interval);
+    // The check alone must not keep a process alive.
+    this.#credentialCheck.unref();
+  }
+
+  /** Disconnects every device whose stored credential is no longer the one it logged in with. */
+  async #closeStaleCredentials(): Promise<void> {
+    const devices = [...this.#connectedDevices].flatMap((client) => {
+      const principal = this.#principals.get(client);
+      return principal?.kind === 'device' ? [{ client, principal }] : [];
+    });
+    if (devices.length === 0) return;
+    const current = await findDeviceCredentialHashes(this.#options.sql, [
+      ...new Set(devices.map((d) => d.principal.deviceId)),
+    ]);
+    for (const { client, principal } of devices) {
+      if (current.get(principal.deviceId) === principal.credentialHash) continue;
+      this.#options.logger.warn(
+        { deviceId: principal.deviceId, clientId: client.id },
+        'device disconnected: its secret was rotated or removed since it logged in',
+      );
+      this.#connectedDevices.delete(client);
+      client.close();
+    }
   }
 }
 

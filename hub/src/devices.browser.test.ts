@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserHub, checkView, poll, SampleDevices } from './browser-testing.ts';
 import type { Hub } from './hub.ts';
+import { connectSampleDevice } from './testing.ts';
 
 // The devices view (/devices) in headless Chromium on the embedded hub: a malformed payload a
 // sample device publishes over MQTT shows up as a dead letter with its reason for an operator;
@@ -81,8 +82,14 @@ describe('devices view in Chromium', () => {
   });
 
   it('lets the integrator give its gauge a new secret, shown once and working at once, and disable the other', async () => {
+    // The gauge to be disabled is connected and has said it is online (retained), as a live device has.
+    const gauge = await connectSampleDevice(hub.addresses.mqtt, 'baliase-river-01');
+    const gaugeClosed = new Promise<void>((resolve) => gauge.once('close', () => resolve()));
+    await gauge.publishAsync('bisa/v1/baliase-river-01/status', 'online', { qos: 1, retain: true });
     const page = await signedInPage('integrator@contoh.bisa.id');
     await page.goto(`${hub.addresses.dashboard}devices`);
+    const baliase = page.getByTestId('device-baliase-river-01');
+    await poll(() => baliase.getByTestId('device-connection').textContent()).toContain('Daring sejak');
     const river = page.getByTestId('device-masamba-river-01');
     await river.getByRole('button', { name: 'Buat rahasia baru' }).click();
     const shown = river.getByTestId('device-new-secret').locator('code');
@@ -101,13 +108,18 @@ describe('devices view in Chromium', () => {
     await expect(connect(sampleDeviceSecret('masamba-river-01'))).rejects.toThrow();
     await checkView(page, 'devices-integrator-new-secret');
 
-    const baliase = page.getByTestId('device-baliase-river-01');
     await baliase.getByRole('button', { name: 'Nonaktifkan' }).click();
     await baliase.getByText('Nonaktifkan baliase-river-01?', { exact: false }).waitFor();
     await baliase.getByRole('button', { name: 'Ya, nonaktifkan' }).click();
     await poll(() => baliase.getAttribute('data-status')).toBe('disabled');
     await baliase.getByText('hanya dapat diaktifkan kembali', { exact: false }).waitFor();
     await expect(connect(sampleDeviceSecret('baliase-river-01'))).rejects.toThrow();
+    // Its retained status still says online; the view must not.
+    await poll(() => baliase.getByTestId('device-connection').textContent()).toContain(
+      'tidak ada: perangkat dinonaktifkan',
+    );
+    // The connection it had open is closed by the broker's next credential check.
+    await gaugeClosed;
     await checkView(page, 'devices-integrator-disabled');
   });
 

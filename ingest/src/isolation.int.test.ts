@@ -163,3 +163,49 @@ describe('device isolation on Mosquitto with the generated password file and ACL
     await vi.waitFor(async () => expect(await storedValues(B)).toContain(2), WAIT);
   });
 });
+
+// Last: it changes A's secret and disables B. Mosquitto reads the password file only at start and
+// on SIGHUP; docs/mqtt.md says what an operator must do, and this checks that it is enough.
+describe('a rotated or disabled device on Mosquitto', () => {
+  const closed = (client: MqttClient) =>
+    new Promise<void>((resolve) => client.once('close', () => resolve()));
+  const passwdFile = () => `${broker.dir}/passwd`;
+
+  it('keeps its open connection until Mosquitto reloads the password file, and loses it then', async () => {
+    const a = await device(A);
+    const b = await device(B);
+    const oldSecret = secrets.get(A) ?? '';
+    const printed = await cli('rotate', A, '--passwd-file', passwdFile());
+    const newSecret = printed[1]?.trim() ?? '';
+    expect(newSecret).not.toBe(oldSecret);
+
+    // Not reloaded yet: the old connection still publishes, and its reading is stored.
+    await a.publishAsync(readingsTopic(A), reading(10), { qos: 1 });
+    await vi.waitFor(async () => expect(await storedValues(A)).toContain(10), WAIT);
+
+    const aClosed = closed(a);
+    await broker.reload();
+    await aClosed;
+    // One pass over the clients closed A; B, whose line did not change, is still connected.
+    expect(b.connected).toBe(true);
+    await expect(
+      mqtt.connectAsync(broker.url, {
+        username: A,
+        password: oldSecret,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+    secrets.set(A, newSecret);
+    const renewed = await device(A);
+    await renewed.publishAsync(readingsTopic(A), reading(11), { qos: 1 });
+    await vi.waitFor(async () => expect(await storedValues(A)).toContain(11), WAIT);
+
+    const bClosed = closed(b);
+    await cli('disable', B, '--passwd-file', passwdFile());
+    await broker.reload();
+    await bClosed;
+    expect(renewed.connected).toBe(true);
+    await expect(device(B)).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+  });
+});

@@ -42,14 +42,21 @@ const DeviceHealth = builder.prismaObject('Thing', {
     connection: t.field({
       type: DeviceOnlineStatus,
       nullable: true,
-      description: 'Null until the device has reported a status.',
+      description:
+        'Null until the device has reported a status, and while it is disabled: its last retained status ' +
+        '(often "online") was sent before, and a disabled device is not heard whatever it said.',
+      select: { connection: true, disabledAt: true },
       resolve: (thing) =>
-        thing.connection === 'online' || thing.connection === 'offline' ? thing.connection : null,
+        thing.disabledAt === null && (thing.connection === 'online' || thing.connection === 'offline')
+          ? thing.connection
+          : null,
     }),
-    connectionSince: t.expose('connectionAt', {
+    connectionSince: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'Since when the connection has been as it is.',
+      description: 'Since when the connection has been as it is; null when `connection` is.',
+      select: { connectionAt: true, disabledAt: true },
+      resolve: (thing) => (thing.disabledAt === null ? thing.connectionAt : null),
     }),
     disabledAt: t.expose('disabledAt', {
       type: 'DateTime',
@@ -157,8 +164,9 @@ const RotatedDeviceCredential = builder
       }),
       secret: t.exposeString('secret', {
         description:
-          'The MQTT password of the device from now on. The embedded broker refuses the old one at once; a Mosquitto ' +
-          'broker reads its password file, so update that line too (mosquitto_passwd) and reload it.',
+          'The MQTT password of the device from now on. The embedded broker refuses the old one at once and closes a ' +
+          'connection opened with it within about 5 s; a Mosquitto broker reads its password file, so update that ' +
+          'line too (mosquitto_passwd) and reload it (SIGHUP), which also closes such a connection.',
       }),
     }),
   });
@@ -188,8 +196,10 @@ builder.mutationFields((t) => ({
     type: 'Thing',
     description:
       'Disables a device (operators, administrators, its integrator): its secret is removed, so it can no longer log in ' +
-      'to the embedded broker, and ingest refuses its messages (device_disabled) within 30 s, even on a connection ' +
-      'that stays open (ingest reads each device again at least that often). Disabling it again changes nothing.',
+      'to the embedded broker, which also closes a connection it has open within about 5 s (it compares the ' +
+      'credential of every connected device that often); ingest refuses its messages (device_disabled) within 30 s ' +
+      '(it reads each device again at least that often), which covers a Mosquitto broker until its password file ' +
+      'is regenerated and reloaded. Its `health.connection` is null from then on. Disabling it again changes nothing.',
     args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
     authScopes: (_root, args, context) => deviceScopes(args, context),
     ...refusedUnlessYours,
@@ -211,7 +221,9 @@ builder.mutationFields((t) => ({
     type: RotatedDeviceCredential,
     description:
       'Issues a new secret for a device (operators, administrators, its integrator), shown once; the old one stops ' +
-      'working. A disabled device answers DeviceDisabledError and keeps no secret.',
+      'working: the embedded broker refuses it at once and closes a connection opened with it within about 5 s. ' +
+      'A Mosquitto broker reads its password file: regenerate it and reload Mosquitto (SIGHUP), which then closes ' +
+      'that connection too. A disabled device answers DeviceDisabledError and keeps no secret.',
     args: { id: t.arg.globalID({ required: true, description: 'The device (a Thing id).' }) },
     errors: {
       types: [DeviceDisabledError],

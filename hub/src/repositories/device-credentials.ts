@@ -11,3 +11,18 @@ export async function findDeviceCredentialHash(
   );
   return rows[0]?.credential_hash ?? undefined;
 }
+
+/**
+ * The stored credential hash of each of these devices (null: disabled or without a secret); a
+ * device that is no longer registered is missing from the map.
+ */
+export async function findDeviceCredentialHashes(
+  sql: SqlQueryable,
+  deviceIds: readonly string[],
+): Promise<Map<string, string | null>> {
+  const { rows } = await sql.query<{ id: string; credential_hash: string | null }>(
+    'SELECT id, credential_hash FROM thing WHERE id = ANY($1::text[])',
+    [deviceIds],
+  );
+  return new Map(rows.map((row) => [row.id, row.credential_hash]));
+}

@@ -72,6 +72,10 @@ export async function startQueueingMosquitto(): Promise<PrivateMosquitto> {
 
 export interface PrivateMosquitto {
   url: string;
+  /** Its folder, which holds the `files` it was started with. */
+  dir: string;
+  /** Sends SIGHUP and resolves once Mosquitto has logged that it reloaded its configuration. */
+  reload(): Promise<void>;
   /** Stops it with SIGTERM (Mosquitto saves its persistence database on the way out). */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same configuration and persistence. */
@@ -100,6 +104,9 @@ export async function startPrivateMosquitto(
   await giveTo('mosquitto', dir);
   let child: ChildProcessWithoutNullStreams | undefined;
   let exited: Promise<void> = Promise.resolve();
+  /** What the running broker has logged so far, and who waits for what in it. */
+  let logged = '';
+  const awaited: { text: string; from: number; resolve(): void }[] = [];
 
   async function start(): Promise<void> {
     const c = spawn('mosquitto', ['-c', conf]);
@@ -114,14 +121,19 @@ export async function startPrivateMosquitto(
       }),
     );
     c.stdout.resume();
+    logged = '';
+    c.stderr.on('data', (chunk: Buffer) => {
+      logged += chunk.toString();
+      for (const waiter of [...awaited]) {
+        if (logged.indexOf(waiter.text, waiter.from) === -1) continue;
+        awaited.splice(awaited.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    });
     await new Promise<void>((resolve, reject) => {
-      let mine = '';
-      c.stderr.on('data', (chunk: Buffer) => {
-        mine += chunk.toString();
-        // Logged once every listener is open.
-        if (mine.includes(' running')) resolve();
-      });
-      c.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}:\n${mine}`)));
+      // Logged once every listener is open.
+      awaited.push({ text: ' running', from: 0, resolve });
+      c.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}:\n${logged}`)));
     });
   }
 
@@ -136,6 +148,15 @@ export async function startPrivateMosquitto(
   await start();
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    dir,
+    async reload() {
+      if (!child) throw new Error('mosquitto is not running');
+      const reloaded = new Promise<void>((resolve) =>
+        awaited.push({ text: 'Reloading config', from: logged.length, resolve }),
+      );
+      child.kill('SIGHUP');
+      await reloaded;
+    },
     stop,
     start,
     async destroy() {
