@@ -33,7 +33,14 @@ async function scriptBytes(route: string, ready: string): Promise<number> {
   const sizes: Promise<number>[] = [];
   tab.on('response', (response) => {
     if (['script', 'worker'].includes(response.request().resourceType())) {
-      sizes.push(response.body().then((body) => body.length));
+      // The SVG map's WebGL probe (a worker) ends as soon as it has answered, and its body with
+      // it: then the bytes the network delivered count.
+      sizes.push(
+        response.body().then(
+          (body) => body.length,
+          async () => (await response.request().sizes()).responseBodySize,
+        ),
+      );
     }
   });
   await tab.goto(`${hub.addresses.dashboard}${route}`);
