@@ -184,6 +184,13 @@ describe('dashboard views in Chromium', () => {
     await frame.getByRole('button', { name: /^Jembatan Sungai Masamba/ }).focus();
     await tab.keyboard.press('Enter');
     await poll(() => selected('masamba-bridge')).toBe(true);
+    // The three town sites a street apart are one cluster; opening it frames them apart.
+    const town = /^(Pasar Sentral Masamba|Taman Kota Masamba|Kantor Kesbangpol Luwu Utara)/;
+    expect(await frame.getByRole('button', { name: town }).count()).toBe(0);
+    await frame.getByRole('button', { name: '3 lokasi, perbesar' }).click();
+    await poll(() => frame.getByRole('button', { name: town }).count()).toBe(3);
+    await frame.getByRole('button', { name: 'Tampilkan semua lokasi' }).click();
+    await frame.getByRole('button', { name: '3 lokasi, perbesar' }).waitFor();
     await checkPage(tab, 'map-svg-id');
 
     await tab.getByTestId('language-switch').click();

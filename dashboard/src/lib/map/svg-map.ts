@@ -5,6 +5,12 @@ import { CLUSTER_PIXELS, SITES_FIT, type SiteFeatureProperties } from './map-sty
 // screen space, so a software-rendered browser draws a handful of SVG elements instead of
 // WebGL frames.
 
+/**
+ * An opened cluster is framed closer than the sites are (SITES_FIT stops at a town): its sites may
+ * be a street apart, and past the WebGL source's last clustered zoom (14) MapLibre shows them apart.
+ */
+export const CLUSTER_FIT = { padding: SITES_FIT.padding, maxZoom: 17 } as const;
+
 export type Bounds = readonly [west: number, south: number, east: number, north: number];
 export type Projection = (lngLat: readonly [number, number]) => [x: number, y: number];
 
