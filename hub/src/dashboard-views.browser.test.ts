@@ -33,7 +33,14 @@ async function scriptBytes(route: string, ready: string): Promise<number> {
   const sizes: Promise<number>[] = [];
   tab.on('response', (response) => {
     if (['script', 'worker'].includes(response.request().resourceType())) {
-      sizes.push(response.body().then((body) => body.length));
+      // The SVG map's WebGL probe (a worker) ends as soon as it has answered, and its body with
+      // it: then the bytes the network delivered count.
+      sizes.push(
+        response.body().then(
+          (body) => body.length,
+          async () => (await response.request().sizes()).responseBodySize,
+        ),
+      );
     }
   });
   await tab.goto(`${hub.addresses.dashboard}${route}`);
@@ -115,7 +122,8 @@ afterAll(async () => {
 
 describe('dashboard views in Chromium', () => {
   it('draws the sites on a WebGL map whose status follows MQTT readings, in Indonesian then English', async () => {
-    await page.goto(`${hub.addresses.dashboard}map`);
+    // Forced: without a GPU (as here) the page draws the SVG map by default.
+    await page.goto(`${hub.addresses.dashboard}map?map=webgl`);
     const bridge = page.getByTestId('site-masamba-bridge');
     const baliase = page.getByTestId('site-baliase-bridge');
     await poll(() => bridge.getAttribute('data-status')).toBe('no-data');
@@ -148,17 +156,79 @@ describe('dashboard views in Chromium', () => {
     await switchLanguage('id');
   });
 
-  it('keeps the site list as the fallback where WebGL is not available', async () => {
+  it('draws the light SVG map where WebGL would be software-rendered, its colours following MQTT readings', async () => {
+    // A context of its own: the switch below remembers its choice in the browser's storage.
+    const fresh = await stage.newContext({ viewport: DESK_VIEWPORT });
+    const tab = await fresh.newPage();
+    await tab.goto(`${hub.addresses.dashboard}map`);
+    const frame = tab.locator('[data-testid=site-map][data-renderer=svg][data-ready=true]');
+    await frame.waitFor();
+    // SwiftShader is this machine's only WebGL: no MapLibre canvas, and the page says why.
+    expect(await tab.locator('[data-testid=site-map] canvas').count()).toBe(0);
+    await tab.getByTestId('map-renderer-note').getByText('tanpa GPU', { exact: false }).waitFor();
+    await frame.getByText('Masamba', { exact: true }).waitFor();
+
+    // Baliase's latest reading (the first test) is 70 s old: stale, amber, badged; a fresh one
+    // published over MQTT turns it green.
+    const baliase = frame.getByRole('button', { name: /^Jembatan Baliase/ });
+    await poll(() => baliase.getAttribute('aria-label')).toBe('Jembatan Baliase · Data usang');
+    expect(await baliase.locator('circle').getAttribute('fill')).toBe('#f5b942');
+    await publish('baliase-river-01', { water_level: 1.3, rainfall: 0 });
+    await poll(() => baliase.locator('circle').getAttribute('fill')).toBe('#3ddc97');
+    await poll(() => baliase.getAttribute('aria-label')).toBe('Jembatan Baliase');
+
+    // Clicking a site selects it in the list, as on the WebGL map; so does the keyboard.
+    const item = (id: string) => tab.getByTestId(`site-${id}`);
+    const selected = (id: string) => item(id).evaluate((element) => element.classList.contains('selected'));
+    await baliase.locator('circle').click();
+    await poll(() => selected('baliase-bridge')).toBe(true);
+    await frame.getByRole('button', { name: /^Jembatan Sungai Masamba/ }).focus();
+    await tab.keyboard.press('Enter');
+    await poll(() => selected('masamba-bridge')).toBe(true);
+    // The three town sites a street apart are one cluster; opening it frames them apart.
+    const town = /^(Pasar Sentral Masamba|Taman Kota Masamba|Kantor Kesbangpol Luwu Utara)/;
+    expect(await frame.getByRole('button', { name: town }).count()).toBe(0);
+    await frame.getByRole('button', { name: '3 lokasi, perbesar' }).click();
+    await poll(() => frame.getByRole('button', { name: town }).count()).toBe(3);
+    await frame.getByRole('button', { name: 'Tampilkan semua lokasi' }).click();
+    await frame.getByRole('button', { name: '3 lokasi, perbesar' }).waitFor();
+    await checkPage(tab, 'map-svg-id');
+
+    await tab.getByTestId('language-switch').click();
+    await poll(() => tab.locator('html').getAttribute('lang')).toBe('en');
+    await tab.getByRole('button', { name: 'Use the WebGL map anyway' }).waitFor();
+    await checkPage(tab, 'map-svg-en');
+
+    // The operator's switch draws MapLibre's map and is remembered; the way back as well.
+    await tab.getByRole('button', { name: 'Use the WebGL map anyway' }).click();
+    await tab.locator('[data-testid=site-map][data-renderer=webgl][data-ready=true] canvas').waitFor();
+    await tab.reload();
+    await tab.locator('[data-testid=site-map][data-renderer=webgl][data-ready=true] canvas').waitFor();
+    await tab.getByRole('button', { name: 'Use the light map' }).click();
+    await frame.waitFor();
+    await tab.reload();
+    await frame.waitFor();
+    await fresh.close();
+  });
+
+  it('draws the SVG map where WebGL is not available at all, the site list beside it', async () => {
     const noWebgl = await context.newPage();
     await noWebgl.addInitScript(() => {
-      HTMLCanvasElement.prototype.getContext = () => null;
+      // Neither in the page nor in a worker.
+      delete (window as Partial<typeof window>).WebGL2RenderingContext;
     });
-    await noWebgl.goto(`${hub.addresses.dashboard}map`);
+    await noWebgl.goto(`${hub.addresses.dashboard}map?map=webgl`);
     await publish('masamba-river-01', { water_level: 2.6, rainfall: 3 });
-    await noWebgl
-      .getByTestId('map-unavailable')
-      .getByText('WebGL tidak tersedia', { exact: false })
-      .waitFor();
+    const frame = noWebgl.locator('[data-testid=site-map][data-renderer=svg][data-ready=true]');
+    await frame.waitFor();
+    // Nothing to switch to.
+    expect(await noWebgl.getByTestId('map-renderer-note').count()).toBe(0);
+    await poll(() =>
+      frame
+        .getByRole('button', { name: /^Jembatan Sungai Masamba/ })
+        .locator('circle')
+        .getAttribute('fill'),
+    ).toBe('#3ddc97');
     await poll(() => noWebgl.getByTestId('site-masamba-bridge').getAttribute('data-status')).toBe('live');
     await noWebgl.close();
   });
@@ -264,9 +334,12 @@ describe('dashboard views in Chromium', () => {
 
   it('loads MapLibre only on pages that show a map', async () => {
     const overview = await scriptBytes('quick-wins', '[data-testid=regency-components]');
-    const map = await scriptBytes('map', '[data-testid=site-map][data-ready=true]');
+    const map = await scriptBytes('map?map=webgl', '[data-testid=site-map][data-ready=true]');
+    // The SVG map (this machine's default: its WebGL is software) needs none of it.
+    const light = await scriptBytes('map', '[data-testid=site-map][data-renderer=svg][data-ready=true]');
     // MapLibre alone is over a megabyte of script; the other pages stay far below that.
     expect(overview).toBeLessThan(400_000);
+    expect(light).toBeLessThan(400_000);
     expect(map - overview).toBeGreaterThan(800_000);
   });
 
@@ -285,7 +358,7 @@ describe('dashboard views in Chromium', () => {
         link.call(this, program);
       };
     });
-    await tab.goto(`${hub.addresses.dashboard}map`);
+    await tab.goto(`${hub.addresses.dashboard}map?map=webgl`);
     await tab.locator('[data-testid=site-map][data-ready=true] canvas').waitFor();
     // Every layer has been drawn by then (MapLibre's 'load'), the sites too: their labels follow.
     await tab.locator('.site-label').first().waitFor();

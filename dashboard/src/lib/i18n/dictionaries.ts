@@ -47,8 +47,14 @@ const id = {
   'map.ui.attribution': 'Tampilkan atau sembunyikan atribusi',
   'map.legend': 'Keterangan warna',
   'map.sampleNote': 'Peta luring: batas wilayah dan alur sungai hanya ilustrasi contoh, bukan data survei.',
-  'map.noWebgl':
-    'Peramban ini tidak dapat menggambar peta (WebGL tidak tersedia). Daftar lokasi di bawah menampilkan status yang sama.',
+  'map.svg.note':
+    'Peta ringan: peramban ini akan menggambar peta WebGL tanpa GPU, yang membuat layar tersendat.',
+  'map.svg.basemapNote':
+    'Peta ringan: peta dasar yang dikonfigurasi memerlukan WebGL dengan GPU, yang tidak dimiliki peramban ini.',
+  'map.svg.useWebgl': 'Tetap gunakan peta WebGL',
+  'map.svg.useSvg': 'Gunakan peta ringan',
+  'map.svg.cluster': '{count} lokasi, perbesar',
+  'map.svg.showAll': 'Tampilkan semua lokasi',
   'map.error': 'Peta tidak dapat dimuat. Daftar lokasi di bawah menampilkan status yang sama.',
   'site.status.live': 'Terkini',
   'site.status.stale': 'Data usang',
@@ -422,8 +428,13 @@ const en: Record<MessageKey, string> = {
   'map.legend': 'Colour legend',
   'map.sampleNote':
     'Offline map: the regency outline and river courses are an illustrative sample, not survey data.',
-  'map.noWebgl':
-    'This browser cannot draw the map (WebGL is not available). The site list below shows the same status.',
+  'map.svg.note': 'Light map: this browser would draw the WebGL map without a GPU, which stalls the screen.',
+  'map.svg.basemapNote':
+    'Light map: the configured basemap needs WebGL with a GPU, which this browser lacks.',
+  'map.svg.useWebgl': 'Use the WebGL map anyway',
+  'map.svg.useSvg': 'Use the light map',
+  'map.svg.cluster': '{count} sites, zoom in',
+  'map.svg.showAll': 'Show all sites',
   'map.error': 'The map could not be loaded. The site list below shows the same status.',
   'site.status.live': 'Up to date',
   'site.status.stale': 'Stale',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sitesBounds, sitesGeoJson } from './map-style.ts';
+import { ALERT_COLOURS } from '#lib/alerts/open-alerts.ts';
+import { clusterRadius, pointColour, STATUS_COLOURS, sitesBounds, sitesGeoJson } from './map-style.ts';
 import type { Site, SiteState } from './site-status.ts';
 
 const site = (id: string, longitude = 120.3, latitude = -2.6): Site => ({
@@ -50,5 +51,20 @@ describe('sitesBounds', () => {
 
   it('has nothing to frame without sites', () => {
     expect(sitesBounds([])).toBeUndefined();
+  });
+});
+
+describe('pointColour', () => {
+  it('colours as the WebGL layer does: an alert first, then a cluster by its stalest site', () => {
+    expect(pointColour({ alertRank: 2, status: 'live' })).toBe(ALERT_COLOURS.SIAGA);
+    expect(pointColour({ alertRank: 0, status: 'stale' })).toBe(STATUS_COLOURS.stale);
+    expect(pointColour({ alertRank: 0, live: 3, stale: 1, nodata: 0 })).toBe(STATUS_COLOURS.stale);
+    expect(pointColour({ alertRank: 0, live: 3, stale: 0, nodata: 2 })).toBe(STATUS_COLOURS.live);
+    expect(pointColour({ alertRank: 0, live: 0, stale: 0, nodata: 2 })).toBe(STATUS_COLOURS['no-data']);
+    expect(pointColour({ alertRank: 5, live: 3, stale: 0, nodata: 0 })).toBe(ALERT_COLOURS.AWAS);
+  });
+
+  it('sizes clusters by their count', () => {
+    expect([2, 9, 10, 99, 100, 5000].map(clusterRadius)).toEqual([16, 16, 20, 20, 26, 26]);
   });
 });

@@ -16,13 +16,15 @@ export const STATUS_COLOURS: Record<SiteStatus, string> = {
   stale: '#f5b942',
   'no-data': '#a9b8c8',
 };
-const LAND = '#16212d';
-const SEA = '#0b1724';
-const BACKGROUND = '#0b1118';
-const RIVER = '#3b7bbf';
-const OUTLINE = '#3a4d63';
+export const LAND = '#16212d';
+export const SEA = '#0b1724';
+export const BACKGROUND = '#0b1118';
+export const RIVER = '#3b7bbf';
+export const OUTLINE = '#3a4d63';
 
 export const SITES_SOURCE = 'sites';
+/** Sites closer than this on screen (CSS pixels) are drawn as one cluster. */
+export const CLUSTER_PIXELS = 36;
 /** The one layer that draws the sites and their clusters (clicks and the cursor are bound to it). */
 export const SITES_LAYER = 'sites';
 
@@ -156,7 +158,7 @@ export function sitesSource(
     type: 'geojson',
     data,
     cluster: true,
-    clusterRadius: 36,
+    clusterRadius: CLUSTER_PIXELS,
     clusterMaxZoom: 14,
     clusterProperties: {
       live: countOf('live'),
@@ -167,18 +169,50 @@ export function sitesSource(
   };
 }
 
+/** Alert ranks from the highest down: the first one a point reaches colours it. */
+const ALERT_BY_RANK = [
+  [3, ALERT_COLOURS.AWAS],
+  [2, ALERT_COLOURS.SIAGA],
+  [1, ALERT_COLOURS.WASPADA],
+] as const;
+/** A cluster takes the colour of the first status that any of its sites has, in this order. */
+const CLUSTER_STATUS_ORDER = [
+  ['stale', 'stale'],
+  ['live', 'live'],
+] as const satisfies readonly (readonly [string, SiteStatus])[];
+/** Cluster circles grow with their count: [count from which, radius]. */
+const [SMALL_CLUSTER, ...CLUSTER_STEPS] = [
+  [0, 16],
+  [10, 20],
+  [100, 26],
+] as const;
+export const SITE_RADIUS = 9;
+export const CLUSTER_OPACITY = 0.85;
+export const SITE_STROKE_WIDTH = 2;
+
+/** A site's colour, or a cluster's from its counts: the same rule as SITE_LAYERS, for the SVG map. */
+export function pointColour(
+  point:
+    | { alertRank: number; status: SiteStatus }
+    | { alertRank: number; live: number; stale: number; nodata: number },
+): string {
+  for (const [rank, colour] of ALERT_BY_RANK) if (point.alertRank >= rank) return colour;
+  if ('status' in point) return STATUS_COLOURS[point.status];
+  for (const [count, status] of CLUSTER_STATUS_ORDER) if (point[count] > 0) return STATUS_COLOURS[status];
+  return STATUS_COLOURS['no-data'];
+}
+
+export function clusterRadius(count: number): number {
+  return CLUSTER_STEPS.findLast(([from]) => count >= from)?.[1] ?? SMALL_CLUSTER[1];
+}
+
 /** Colours by the highest open alert when a site (or cluster) has one, else by `otherwise`. */
 function byAlert(otherwise: ExpressionSpecification): ExpressionSpecification {
   return [
     'case',
-    ['>=', ['get', 'alertRank'], 3],
-    ALERT_COLOURS.AWAS,
-    ['>=', ['get', 'alertRank'], 2],
-    ALERT_COLOURS.SIAGA,
-    ['>=', ['get', 'alertRank'], 1],
-    ALERT_COLOURS.WASPADA,
+    ...ALERT_BY_RANK.flatMap(([rank, colour]) => [['>=', ['get', 'alertRank'], rank], colour]),
     otherwise,
-  ];
+  ] as ExpressionSpecification;
 }
 
 const isCluster: ExpressionSpecification = ['has', 'point_count'];
@@ -199,12 +233,12 @@ export const SITE_LAYERS: LayerSpecification[] = [
         isCluster,
         [
           'case',
-          ['>', ['get', 'stale'], 0],
-          STATUS_COLOURS.stale,
-          ['>', ['get', 'live'], 0],
-          STATUS_COLOURS.live,
+          ...CLUSTER_STATUS_ORDER.flatMap(([count, status]) => [
+            ['>', ['get', count], 0],
+            STATUS_COLOURS[status],
+          ]),
           STATUS_COLOURS['no-data'],
-        ],
+        ] as ExpressionSpecification,
         [
           'match',
           ['get', 'status'],
@@ -215,10 +249,15 @@ export const SITE_LAYERS: LayerSpecification[] = [
           STATUS_COLOURS['no-data'],
         ],
       ]),
-      'circle-opacity': ['case', isCluster, 0.85, 1],
-      'circle-radius': ['case', isCluster, ['step', ['get', 'point_count'], 16, 10, 20, 100, 26], 9],
+      'circle-opacity': ['case', isCluster, CLUSTER_OPACITY, 1],
+      'circle-radius': [
+        'case',
+        isCluster,
+        ['step', ['get', 'point_count'], SMALL_CLUSTER[1], ...CLUSTER_STEPS.flat()],
+        SITE_RADIUS,
+      ] as ExpressionSpecification,
       'circle-stroke-color': BACKGROUND,
-      'circle-stroke-width': 2,
+      'circle-stroke-width': SITE_STROKE_WIDTH,
     },
   },
 ];
