@@ -1,6 +1,6 @@
 import { createAlertRule, createWebhook, insertAlert } from '@bisa/db/alerts.ts';
 import type { PrismaClient } from '@bisa/db/generated/prisma/client.ts';
-import { hashSecret } from '@bisa/db/secret-hash.ts';
+import { hashSecret, tokenHash } from '@bisa/db/secret-hash.ts';
 import type { TestDatabase } from '@bisa/db/testing.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from './gateway.ts';
@@ -28,7 +28,9 @@ type Actor =
   | 'admin'
   | 'integrator'
   | 'readKeyBpbd'
-  | 'writeKeyBpbd';
+  | 'writeKeyBpbd'
+  | 'revokedKey'
+  | 'unknownKey';
 
 const USERS = [
   { key: 'viewer', role: 'VIEWER', agencyId: null },
@@ -161,6 +163,10 @@ beforeAll(async () => {
   });
   credentials.set('readKeyBpbd', { authorization: `Bearer ${await createKey('reporterBpbd', 'READ')}` });
   credentials.set('writeKeyBpbd', { authorization: `Bearer ${await createKey('reporterBpbd', 'WRITE')}` });
+  const revoked = await createKey('reporterBpbd', 'WRITE');
+  await prisma.apiKey.update({ where: { keyHash: tokenHash(revoked) }, data: { revokedAt: new Date() } });
+  credentials.set('revokedKey', { authorization: `Bearer ${revoked}` });
+  credentials.set('unknownKey', { authorization: 'Bearer bisa_not-a-key-this-gateway-issued' });
   const kpi = await prisma.kpi.findUniqueOrThrow({ where: { id: 'flood-villages-reached' } });
   observedOn = new Date(kpi.periodStart.getTime() + 86_400_000).toISOString().slice(0, 10);
 });
@@ -404,8 +410,12 @@ describe('refusal messages', () => {
     query: 'mutation { createApiKey(name: "k", scope: READ) { secret } }',
     variables: {},
   });
+  const UNKNOWN_KEY =
+    'This API key is not known: it was revoked, mistyped, or its account was disabled; sign in and create a new key (createApiKey)';
   it.each([
     ['anonymous', submit, 'Sign in first: this operation needs an account'],
+    ['unknownKey', submit, UNKNOWN_KEY],
+    ['revokedKey', submit, UNKNOWN_KEY],
     ['viewer', submit, 'Your role may not use submitProgressReport'],
     [
       'reporterDlh',

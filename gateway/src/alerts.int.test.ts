@@ -249,8 +249,8 @@ describe('alerts through GraphQL', () => {
       id: alertGid,
     });
     expect(twice.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(twice.errors?.[0]?.message).toContain(
-      'is ACKNOWLEDGED, and only an OPEN alert can be acknowledged',
+    expect(twice.errors?.[0]?.message).toBe(
+      `alert ${alertGid} cannot be acknowledged: it is ACKNOWLEDGED, and only an OPEN alert can be acknowledged`,
     );
 
     const closed = await graphql<{ closeAlert: AlertView }>(

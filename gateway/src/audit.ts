@@ -47,7 +47,7 @@ export function auditedRefusalOf(reason?: RefusalReason) {
         outcome: 'denied',
         targetId: targetOf(args),
       });
-      throw refused(context.viewer, info.fieldName, { mutation: true, ...(reason ? { reason } : {}) });
+      throw refused(context, info.fieldName, { mutation: true, ...(reason ? { reason } : {}) });
     },
   };
 }

@@ -83,7 +83,7 @@ export const builder = new SchemaBuilder<{
   },
   scopeAuth: {
     // Queries answer a refusal as mutations do (audit.ts), minus the audit row: reading changes nothing.
-    unauthorizedError: (_parent, context, info) => refused(context.viewer, info.fieldName),
+    unauthorizedError: (_parent, context, info) => refused(context, info.fieldName),
     authScopes: (context) => {
       const viewer = context.viewer;
       return {

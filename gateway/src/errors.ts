@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from './auth/viewer.ts';
+import type { GatewayContext } from './context.ts';
 
 /**
  * Expected errors: the client sent something we can explain. They reach clients with their
@@ -25,14 +26,17 @@ export type RefusalReason = (viewer: Viewer) => string | undefined;
  * what would: a READ key and the field's own `reason` come before blaming the role.
  */
 export function refused(
-  viewer: Viewer | null,
+  { viewer, request }: Pick<GatewayContext, 'viewer' | 'request'>,
   fieldName: string,
   options: { mutation?: boolean; reason?: RefusalReason } = {},
 ): GraphQLError {
   if (viewer === null) {
-    return new GraphQLError('Sign in first: this operation needs an account', {
-      extensions: { code: 'UNAUTHENTICATED' },
-    });
+    // A caller who sent a key has signed in as far as they know: "sign in" would not tell them
+    // that the key itself is what failed (resolveViewer leaves an unusable key anonymous).
+    const message = request.headers.get('authorization')?.startsWith('Bearer ')
+      ? 'This API key is not known: it was revoked, mistyped, or its account was disabled; sign in and create a new key (createApiKey)'
+      : 'Sign in first: this operation needs an account';
+    return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
   }
   const reason = options.reason?.(viewer);
   if (reason !== undefined) return forbidden(`${fieldName}: ${reason}`);

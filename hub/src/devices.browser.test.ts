@@ -48,8 +48,12 @@ describe('devices view in Chromium', () => {
     const letter = river.locator('[data-testid=dead-letter][data-reason=INVALID_TIME]');
     await poll(() => letter.count()).toBe(1);
     await letter.getByText('Waktu tidak valid').waitFor();
+    // What was wrong is said in the view's language; ingest's English detail stays beside it.
+    await letter.getByText('Waktu tidak bisa dibaca', { exact: false }).waitFor();
+    await letter.getByTestId('ingest-detail').locator('[lang=en]').waitFor();
     await letter.getByText('kemarin sore', { exact: false }).first().waitFor();
-    await river.getByTestId('device-last-error').getByText('invalid_time', { exact: false }).waitFor();
+    await river.getByTestId('device-last-error').getByText('Waktu tidak valid', { exact: false }).waitFor();
+    await river.getByTestId('ingest-detail').getByText('invalid_time', { exact: false }).first().waitFor();
     await poll(() => river.getAttribute('data-status')).toBe('no-data');
     // The stored reading arrives over the view's subscription; one of two datastreams reported.
     await poll(() => baliase.getAttribute('data-status')).toBe('live');

@@ -516,12 +516,20 @@ builder.mutationFields((t) => {
         const changed = await audited(context, async (tx, viewer) => {
           const id = uuidOf(idOf(args.id, 'Alert'), 'alert');
           const text = args.note?.trim() || undefined;
-          await change(sqlOf(tx), {
-            alertId: id,
-            by: await actorName(tx, viewer),
-            ...(text ? { note: text } : {}),
-            now: new Date(),
-          });
+          try {
+            await change(sqlOf(tx), {
+              alertId: id,
+              by: await actorName(tx, viewer),
+              ...(text ? { note: text } : {}),
+              now: new Date(),
+            });
+          } catch (error) {
+            // The refusal names the alert by its database id; the client knows the global id it sent.
+            if (error instanceof AlertActionError) {
+              throw new AlertActionError(error.message.replace(id, encodeGlobalID('Alert', id)));
+            }
+            throw error;
+          }
           await recordAudit(tx, viewer, { action, outcome: 'ok', targetId: id });
           return id;
         });

@@ -28,3 +28,23 @@ function isKnownReason(reason: string): reason is KnownReason {
 export function reasonName(i18n: I18n, reason: string): string {
   return isKnownReason(reason) ? i18n.t(`devices.reason.${reason}`) : reason;
 }
+
+/**
+ * What was wrong and what to send instead, in the current language; undefined for a reason added
+ * to the gateway later. Ingest's own detail is English and carries the specifics (which field,
+ * which value), so it is shown beside this, not replaced.
+ */
+export function reasonHelp(i18n: I18n, reason: string): string | undefined {
+  return isKnownReason(reason) ? i18n.t(`devices.reasonHelp.${reason}`) : undefined;
+}
+
+/**
+ * A device's last error as ingest writes it, "reason: detail" with the reason in lower case,
+ * split so the reason can be named in the current language; null when it is not of that form.
+ */
+export function lastErrorParts(lastError: string): { reason: string; detail: string } | null {
+  const match = /^([a-z0-9_]+): (.*)$/s.exec(lastError);
+  if (!match?.[1] || match[2] === undefined) return null;
+  const reason = match[1].toUpperCase();
+  return isKnownReason(reason) ? { reason, detail: match[2] } : null;
+}

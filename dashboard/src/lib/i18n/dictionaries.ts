@@ -339,6 +339,27 @@ const id = {
   'devices.reason.UNKNOWN_DEVICE': 'Perangkat tidak dikenal',
   'devices.reason.DEVICE_DISABLED': 'Perangkat dinonaktifkan',
   'devices.reason.UNKNOWN_METRIC': 'Metrik tidak dikenal',
+  'devices.reasonHelp.INVALID_TOPIC':
+    'Topik tidak sesuai: kirim ke bisa/v1/<id perangkat>/readings dengan id huruf kecil, angka dan tanda hubung.',
+  'devices.reasonHelp.PAYLOAD_TOO_LARGE': 'Pesan lebih dari 256 KiB: bagi menjadi beberapa pesan.',
+  'devices.reasonHelp.INVALID_UTF8': 'Isi pesan bukan teks UTF-8: kirim JSON sebagai teks UTF-8.',
+  'devices.reasonHelp.INVALID_JSON': 'Isi pesan bukan JSON yang sah (JSON tidak mengenal NaN atau Infinity).',
+  'devices.reasonHelp.INVALID_SHAPE':
+    'JSON-nya bukan bacaan atau daftar bacaan: periksa time, values dan nama metrik.',
+  'devices.reasonHelp.AMBIGUOUS_FIELD':
+    'Satu nilai tertulis dua kali atau dengan dua cara: kirim setiap metrik sekali per waktu, dalam satu format.',
+  'devices.reasonHelp.INVALID_TIME':
+    'Waktu tidak bisa dibaca: kirim tanggal, jam dan zona waktu, misalnya 2026-11-28T02:15:00Z.',
+  'devices.reasonHelp.TIME_OUTSIDE_WINDOW':
+    'Waktu lebih dari 30 hari lalu atau lebih dari 5 menit ke depan: periksa jam perangkat.',
+  'devices.reasonHelp.INVALID_VALUE': 'Ada nilai yang bukan angka berhingga: kirim angka, bukan teks.',
+  'devices.reasonHelp.BATCH_TOO_LARGE': 'Lebih dari 500 bacaan dalam satu pesan: kirim dalam beberapa pesan.',
+  'devices.reasonHelp.INVALID_STATUS': 'Status harus persis online atau offline.',
+  'devices.reasonHelp.UNKNOWN_DEVICE': 'Perangkat ini belum terdaftar: daftarkan dahulu sebelum mengirim.',
+  'devices.reasonHelp.DEVICE_DISABLED': 'Perangkat dinonaktifkan, jadi pesannya tidak disimpan.',
+  'devices.reasonHelp.UNKNOWN_METRIC':
+    'Ada metrik yang bukan aliran data perangkat ini: periksa nama metrik.',
+  'devices.detailOriginal': 'Rincian teknis (bahasa Inggris)',
   // Programme explorer (/programmes): browse by dimension, OPD and partner; the collaboration view.
   'nav.programmes': 'Jelajah program',
   'explorer.heading': 'Jelajah program dan mitra',
@@ -716,6 +737,26 @@ const en: Record<MessageKey, string> = {
   'devices.reason.UNKNOWN_DEVICE': 'Unknown device',
   'devices.reason.DEVICE_DISABLED': 'Device disabled',
   'devices.reason.UNKNOWN_METRIC': 'Unknown metric',
+  'devices.reasonHelp.INVALID_TOPIC':
+    'Wrong topic: publish to bisa/v1/<device id>/readings with an id of lower-case letters, digits and hyphens.',
+  'devices.reasonHelp.PAYLOAD_TOO_LARGE': 'The message is over 256 KiB: split it into several messages.',
+  'devices.reasonHelp.INVALID_UTF8': 'The payload is not UTF-8 text: send the JSON as UTF-8 text.',
+  'devices.reasonHelp.INVALID_JSON': 'The payload is not valid JSON (JSON has no NaN or Infinity).',
+  'devices.reasonHelp.INVALID_SHAPE':
+    'The JSON is not a reading or a list of readings: check time, values and the metric names.',
+  'devices.reasonHelp.AMBIGUOUS_FIELD':
+    'A value is given twice or in two ways: send each metric once per time, in one format.',
+  'devices.reasonHelp.INVALID_TIME':
+    'The time cannot be read: send a date, a time and an offset, e.g. 2026-11-28T02:15:00Z.',
+  'devices.reasonHelp.TIME_OUTSIDE_WINDOW':
+    'The time is more than 30 days ago or more than 5 minutes ahead: check the device clock.',
+  'devices.reasonHelp.INVALID_VALUE': 'A value is not a finite number: send numbers, not text.',
+  'devices.reasonHelp.BATCH_TOO_LARGE': 'More than 500 readings in one message: send them in several.',
+  'devices.reasonHelp.INVALID_STATUS': 'The status must be exactly online or offline.',
+  'devices.reasonHelp.UNKNOWN_DEVICE': 'This device is not registered: register it before it sends.',
+  'devices.reasonHelp.DEVICE_DISABLED': 'The device is disabled, so its messages are not stored.',
+  'devices.reasonHelp.UNKNOWN_METRIC': 'A metric is not a datastream of this device: check the metric names.',
+  'devices.detailOriginal': 'Technical detail',
   // Programme explorer (/programmes): browse by dimension, OPD and partner; the collaboration view.
   'nav.programmes': 'Programmes',
   'explorer.heading': 'Programmes and partners',
