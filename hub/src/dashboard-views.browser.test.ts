@@ -332,6 +332,39 @@ describe('dashboard views in Chromium', () => {
     await switchLanguage('id');
   });
 
+  it('shows every column of the evaluation tables without sideways scrolling, on a desktop and a phone', async () => {
+    // A table wider than its box scrolls inside it: the columns past the edge (the KPIs'
+    // evidence on a desktop, plan and status on a phone) are then hidden from whoever reads it.
+    const scrolledTables = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.table-scroll')]
+          .filter((box) => box.scrollWidth > box.clientWidth + 1)
+          .map((box) => box.querySelector('table')?.getAttribute('data-testid') ?? 'table'),
+      );
+    const viewport = page.viewportSize();
+    try {
+      for (const size of [
+        { width: 1280, height: 900 },
+        { width: 390, height: 844 },
+      ]) {
+        await page.setViewportSize(size);
+        await page.goto(`${hub.addresses.dashboard}quick-wins`);
+        await page.getByTestId('regency-components').waitFor();
+        expect(await scrolledTables(), `/quick-wins at ${size.width} px`).toEqual([]);
+        await page.getByTestId('quick-win-link-ormas-online-registration').click();
+        await page.getByTestId('kpi-ormas-uptime').waitFor();
+        await page.getByTestId('quality-completeness').waitFor();
+        expect(await scrolledTables(), `/quick-wins/<id> at ${size.width} px`).toEqual([]);
+      }
+      // On the phone each cell is under its column's name.
+      const status = page.getByTestId('kpi-ormas-uptime').locator('td[data-label]').nth(6);
+      expect(await status.evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe('"Status"');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'evaluation-phone-id.png'), fullPage: true });
+    } finally {
+      if (viewport) await page.setViewportSize(viewport);
+    }
+  });
+
   it('loads MapLibre only on pages that show a map', async () => {
     const overview = await scriptBytes('quick-wins', '[data-testid=regency-components]');
     const map = await scriptBytes('map?map=webgl', '[data-testid=site-map][data-ready=true]');
