@@ -108,14 +108,16 @@ describe('simulator at the declared intervals', () => {
     const [slowFirst = 0] = slow;
     // The second of two devices starts half the shortest interval after the first.
     expect(slowFirst - fastFirst).toBeGreaterThanOrEqual(300);
-    // One reading per interval slot after each device's first: never two in one slot.
-    const slots = (times: number[], first: number, interval: number) =>
-      times.map((time) => Math.floor((time - first) / interval));
-    for (const [times, first, interval] of [
+    // One reading per slot of each device's schedule, never two. The schedule starts when the
+    // first device's first reading is stamped (at once, on start), the second device's half the
+    // shortest interval later; a reading may come late in its slot, never early.
+    const slots = (times: number[], origin: number, interval: number) =>
+      times.map((time) => Math.floor((time - origin) / interval));
+    for (const [times, origin, interval] of [
       [fast, fastFirst, 600],
-      [slow, slowFirst, 3_000],
+      [slow, fastFirst + 300, 3_000],
     ] as const) {
-      const deviceSlots = slots(times, first, interval);
+      const deviceSlots = slots(times, origin, interval);
       expect(new Set(deviceSlots).size, `slots ${deviceSlots.join(', ')}`).toBe(deviceSlots.length);
     }
   });
