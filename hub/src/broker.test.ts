@@ -1,5 +1,5 @@
 import { hashSecret } from '@bisa/db/secret-hash.ts';
-import type { TestDatabase } from '@bisa/db/testing.ts';
+import { storedValues, type TestDatabase } from '@bisa/db/testing.ts';
 import { createIngestPipeline } from '@bisa/ingest/ingest-pipeline.ts';
 import { disableDevice, insertDevice, setDeviceCredential } from '@bisa/ingest/repositories/devices.ts';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -298,14 +298,6 @@ describe('embedded broker after a device credential changes', () => {
     );
   }
 
-  async function storedValues(id: string): Promise<number[]> {
-    const { rows } = await db.database.sql.query<{ value: number }>(
-      `SELECT r.value FROM reading r JOIN datastream d ON d.id = r.datastream_id WHERE d.thing_id = $1 ORDER BY r.value`,
-      [id],
-    );
-    return rows.map((r) => r.value);
-  }
-
   const reading = (value: number) =>
     JSON.stringify({
       time: new Date(Date.now() - 60_000 + value).toISOString(),
@@ -334,14 +326,14 @@ describe('embedded broker after a device credential changes', () => {
       const device = await connected(id, secret, checking.ports.mqtt);
       // Acknowledged only after the commit.
       await device.publishAsync(`bisa/v1/${id}/readings`, reading(1), { qos: 1 });
-      expect(await storedValues(id)).toEqual([1]);
+      expect(await storedValues(db.database.sql, id)).toEqual([1]);
 
       const closed = nextEvent(device, 'close');
       await change(id);
       await closed;
       // What it sends next can only come over a new connection, and the old secret opens none.
       await expect(connect(id, secret, checking.ports.mqtt)).rejects.toThrow(/Bad username or password/i);
-      expect(await storedValues(id)).toEqual([1]);
+      expect(await storedValues(db.database.sql, id)).toEqual([1]);
     },
   );
 
@@ -356,6 +348,6 @@ describe('embedded broker after a device credential changes', () => {
     await closed;
     expect(steady.connected).toBe(true);
     await steady.publishAsync('bisa/v1/steady-gauge-01/readings', reading(2), { qos: 1 });
-    expect(await storedValues('steady-gauge-01')).toEqual([2]);
+    expect(await storedValues(db.database.sql, 'steady-gauge-01')).toEqual([2]);
   });
 });

@@ -4,7 +4,7 @@
 // receive nothing forged), nor read another device's messages, whatever its subscription.
 // The embedded broker's rules are tested in hub/src/broker.test.ts.
 import { readingsTopic, statusTopic } from '@bisa/contract/topics.ts';
-import { createTestDatabase, type TestDatabase } from '@bisa/db/testing.ts';
+import { createTestDatabase, storedValues, type TestDatabase } from '@bisa/db/testing.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -43,14 +43,6 @@ async function device(id: string): Promise<MqttClient> {
   });
   clients.push(client);
   return client;
-}
-
-async function storedValues(thing: string): Promise<number[]> {
-  const { rows } = await db.database.sql.query<{ value: number }>(
-    `SELECT r.value FROM reading r JOIN datastream d ON d.id = r.datastream_id WHERE d.thing_id = $1 ORDER BY r.value`,
-    [thing],
-  );
-  return rows.map((r) => r.value);
 }
 
 const reading = (value: number) =>
@@ -125,7 +117,7 @@ describe('device isolation on Mosquitto with the generated password file and ACL
     console.log(`isolation (Mosquitto): forged publishes by ${A}: ${outcomes.join('; ')}`);
     // Sent after the forged ones were answered: had they been routed, ingest would have them first.
     await b.publishAsync(readingsTopic(B), reading(1), { qos: 1 });
-    await vi.waitFor(async () => expect(await storedValues(B)).toEqual([1]), WAIT);
+    await vi.waitFor(async () => expect(await storedValues(db.database.sql, B)).toEqual([1]), WAIT);
     expect(worker.metrics().messagesReceived).toBe(1);
     const { rows } = await db.database.sql.query<{ connection: string | null }>(
       'SELECT connection FROM thing WHERE id = $1',
@@ -160,7 +152,7 @@ describe('device isolation on Mosquitto with the generated password file and ACL
     await own;
     expect(new Set(received)).toEqual(new Set([readingsTopic(A)]));
     // Ingest, which may read every device, did get B's reading.
-    await vi.waitFor(async () => expect(await storedValues(B)).toContain(2), WAIT);
+    await vi.waitFor(async () => expect(await storedValues(db.database.sql, B)).toContain(2), WAIT);
   });
 });
 
@@ -181,7 +173,7 @@ describe('a rotated or disabled device on Mosquitto', () => {
 
     // Not reloaded yet: the old connection still publishes, and its reading is stored.
     await a.publishAsync(readingsTopic(A), reading(10), { qos: 1 });
-    await vi.waitFor(async () => expect(await storedValues(A)).toContain(10), WAIT);
+    await vi.waitFor(async () => expect(await storedValues(db.database.sql, A)).toContain(10), WAIT);
 
     const aClosed = closed(a);
     await broker.reload();
@@ -199,7 +191,7 @@ describe('a rotated or disabled device on Mosquitto', () => {
     secrets.set(A, newSecret);
     const renewed = await device(A);
     await renewed.publishAsync(readingsTopic(A), reading(11), { qos: 1 });
-    await vi.waitFor(async () => expect(await storedValues(A)).toContain(11), WAIT);
+    await vi.waitFor(async () => expect(await storedValues(db.database.sql, A)).toContain(11), WAIT);
 
     const bClosed = closed(b);
     await cli('disable', B, '--passwd-file', passwdFile());

@@ -39,3 +39,12 @@ export async function datastreamIdOf(sql: SqlQueryable, thingId: string, key: st
   if (id === undefined) throw new Error(`no datastream ${thingId}/${key} in the sample data`);
   return id;
 }
+
+/** Every value stored for a device, in ascending order (tests that publish distinct values). */
+export async function storedValues(sql: SqlQueryable, thingId: string): Promise<number[]> {
+  const { rows } = await sql.query<{ value: number }>(
+    'SELECT r.value FROM reading r JOIN datastream d ON d.id = r.datastream_id WHERE d.thing_id = $1 ORDER BY r.value',
+    [thingId],
+  );
+  return rows.map((r) => r.value);
+}
