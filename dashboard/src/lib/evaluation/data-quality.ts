@@ -39,8 +39,9 @@ export interface DatastreamQuality {
  * Completeness counts from the datastream's first reading inside the window, not from the start
  * of its first hourly bucket: a device installed last week is judged on last week, and one
  * started at 12:40 is not judged for 12:00-12:40. That first reading and one per interval after
- * it up to when the counts were read are expected, so a device that kept its interval has all it promised. A device
- * that never reported in the window has no completeness, and its freshness says so.
+ * it, up to when the counts were read, are expected, so a device that kept its interval has all
+ * it promised. A device that never reported in the window has no completeness, and its freshness
+ * says so.
  */
 export function datastreamQuality(
   datastream: {
