@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
-import type { Viewer } from './auth/viewer.ts';
+import { apiKeyOf, type Viewer } from './auth/viewer.ts';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -33,9 +33,10 @@ export function refused(
   if (viewer === null) {
     // A caller who sent a key has signed in as far as they know: "sign in" would not tell them
     // that the key itself is what failed (resolveViewer leaves an unusable key anonymous).
-    const message = request.headers.get('authorization')?.startsWith('Bearer ')
-      ? 'This API key is not known: it was revoked, mistyped, or its account was disabled; sign in and create a new key (createApiKey)'
-      : 'Sign in first: this operation needs an account';
+    const message =
+      apiKeyOf(request) !== undefined
+        ? 'This API key is not known: it was revoked, mistyped, or its account was disabled; sign in and create a new key (createApiKey)'
+        : 'Sign in first: this operation needs an account';
     return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
   }
   const reason = options.reason?.(viewer);

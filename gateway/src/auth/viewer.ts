@@ -48,11 +48,16 @@ export function resolveViewer(
   prisma: PrismaClient,
   request: Request,
 ): Viewer | null | Promise<Viewer | null> {
-  const authorization = request.headers.get('authorization');
-  if (authorization?.startsWith('Bearer '))
-    return viewerOfApiKey(prisma, authorization.slice('Bearer '.length));
+  const apiKey = apiKeyOf(request);
+  if (apiKey !== undefined) return viewerOfApiKey(prisma, apiKey);
   const token = cookieValue(request.headers.get('cookie'), SESSION_COOKIE);
   return token ? viewerOfSession(prisma, token) : null;
+}
+
+/** The API key a request presents (`Authorization: Bearer <key>`), if any. */
+export function apiKeyOf(request: Request): string | undefined {
+  const authorization = request.headers.get('authorization');
+  return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
 }
 
 async function viewerOfApiKey(prisma: PrismaClient, apiKey: string): Promise<Viewer | null> {
